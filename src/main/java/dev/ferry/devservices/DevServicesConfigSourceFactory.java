@@ -1,0 +1,128 @@
+package dev.ferry.devservices;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+import org.eclipse.microprofile.config.spi.ConfigSource;
+import org.jboss.logging.Logger;
+
+import dev.ferry.topics.TopicCatalog;
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigSourceFactory;
+import io.smallrye.config.ConfigValue;
+import io.smallrye.config.PropertiesConfigSource;
+
+/**
+ * Ferry's own dev services: in dev mode and tests, when no Kafka bootstrap servers or no datasource URL are
+ * configured, starts a broker (creating every topic of the topic file) and a PostgreSQL server — in containers
+ * where a Docker engine answers, embedded in this JVM otherwise — and supplies the config that points at them.
+ *
+ * <p>Started once per JVM and reused across application restarts (live reload, test classes): the addresses are
+ * kept in system properties, and a shutdown hook stops the services when the JVM exits. In the production profile
+ * this does nothing, and the classes it needs are absent from the packaged application.
+ */
+public final class DevServicesConfigSourceFactory implements ConfigSourceFactory {
+
+    private static final Logger LOG = Logger.getLogger(DevServicesConfigSourceFactory.class);
+    private static final String STARTED_PREFIX = "ferry.embedded.started.";
+
+    @Override
+    public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+        List<String> profiles = context.getProfiles();
+        if (!profiles.contains("dev") && !profiles.contains("test")) {
+            return List.of();
+        }
+        if (!Boolean.parseBoolean(value(context, "ferry.embedded.enabled", "true"))) {
+            return List.of();
+        }
+        Map<String, String> config = new HashMap<>();
+        // One lock for the whole JVM: the factory runs again on each restart, possibly from another class loader.
+        synchronized (System.getProperties()) {
+            boolean containers = useContainers(context);
+            if (isBlank(context.getValue("kafka.bootstrap.servers"))) {
+                config.putAll(startOnce("kafka", () -> containers
+                        ? new ContainerKafkaBroker(value(context, "ferry.embedded.kafka-image", "apache/kafka:4.1.1"))
+                        : new EmbeddedKafkaBroker(Integer.parseInt(value(context, "ferry.embedded.kafka-port", "0"))),
+                        started -> TopicCreator.createAll(started.get("kafka.bootstrap.servers"),
+                                TopicCatalog.load(Path.of(value(context, "ferry.topics-file", "kafka/topics.yaml"))))));
+            }
+            if (isBlank(context.getValue("quarkus.datasource.reactive.url"))) {
+                config.putAll(startOnce("postgres", () -> containers
+                        ? new ContainerPostgresServer(value(context, "ferry.embedded.postgres-image", "postgres:17-alpine"))
+                        : new EmbeddedPostgresServer(Integer.parseInt(value(context, "ferry.embedded.postgres-port", "0"))),
+                        started -> {
+                        }));
+            }
+        }
+        if (config.isEmpty()) {
+            return List.of();
+        }
+        return List.of(new PropertiesConfigSource(config, "ferry-dev-services", 275));
+    }
+
+    @Override
+    public OptionalInt getPriority() {
+        return OptionalInt.of(275);
+    }
+
+    private static Map<String, String> startOnce(String name, ServiceFactory factory, AfterStart afterStart) {
+        String prefix = STARTED_PREFIX + name + ".";
+        Map<String, String> previous = new HashMap<>();
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.startsWith(prefix)) {
+                previous.put(key.substring(prefix.length()), System.getProperty(key));
+            }
+        }
+        if (!previous.isEmpty()) {
+            return previous;
+        }
+        ManagedService service = factory.create();
+        long begin = System.nanoTime();
+        Map<String, String> started;
+        try {
+            started = service.start();
+            afterStart.accept(started);
+        } catch (Exception e) {
+            service.close();
+            throw new IllegalStateException("Ferry could not start its " + name + " dev service (" + e
+                    + "); configure an external one instead (see README, 'Configuration')", e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(service::close, "ferry-stop-" + name));
+        started.forEach((key, value) -> System.setProperty(prefix + key, value));
+        LOG.infof("Started %s in %d ms", service.describe(), (System.nanoTime() - begin) / 1_000_000);
+        return started;
+    }
+
+    private static boolean useContainers(ConfigSourceContext context) {
+        String mode = value(context, "ferry.embedded.containers", "auto");
+        return switch (mode) {
+            case "always" -> true;
+            case "never" -> false;
+            case "auto" -> DockerProbe.dockerAnswers();
+            default -> throw new IllegalArgumentException(
+                    "ferry.embedded.containers must be auto, always or never, got '" + mode + "'");
+        };
+    }
+
+    private static String value(ConfigSourceContext context, String key, String defaultValue) {
+        ConfigValue value = context.getValue(key);
+        return isBlank(value) ? defaultValue : value.getValue();
+    }
+
+    private static boolean isBlank(ConfigValue value) {
+        return value == null || value.getValue() == null || value.getValue().isBlank();
+    }
+
+    @FunctionalInterface
+    private interface ServiceFactory {
+        ManagedService create();
+    }
+
+    @FunctionalInterface
+    private interface AfterStart {
+        void accept(Map<String, String> started) throws Exception;
+    }
+}
