@@ -43,11 +43,12 @@ public final class DevServicesConfigSourceFactory implements ConfigSourceFactory
         synchronized (System.getProperties()) {
             boolean containers = useContainers(context);
             if (isBlank(context.getValue("kafka.bootstrap.servers"))) {
+                // Read the topic file first: a bad file fails start-up at once, naming the file and the field.
+                TopicCatalog topics = TopicCatalog.load(Path.of(value(context, "ferry.topics-file", "kafka/topics.yaml")));
                 config.putAll(startOnce("kafka", () -> containers
                         ? new ContainerKafkaBroker(value(context, "ferry.embedded.kafka-image", "apache/kafka:4.1.1"))
                         : new EmbeddedKafkaBroker(Integer.parseInt(value(context, "ferry.embedded.kafka-port", "0"))),
-                        started -> TopicCreator.createAll(started.get("kafka.bootstrap.servers"),
-                                TopicCatalog.load(Path.of(value(context, "ferry.topics-file", "kafka/topics.yaml"))))));
+                        started -> TopicCreator.createAll(started.get("kafka.bootstrap.servers"), topics)));
             }
             if (isBlank(context.getValue("quarkus.datasource.reactive.url"))) {
                 config.putAll(startOnce("postgres", () -> containers
