@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -65,7 +66,9 @@ public final class FerryClient implements AutoCloseable {
     private final AtomicLong requestIds = new AtomicLong();
     /** Waiters per correlation id, oldest first; a queue because a replayed record gets a response of its own. */
     private final Map<String, ArrayDeque<UniEmitter<? super RpcResponse>>> pending = new ConcurrentHashMap<>();
+    /** Set when the client can take no more calls: closed, or its consumer failed. */
     private final AtomicReference<RuntimeException> stopped = new AtomicReference<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private FerryClient(Builder b) {
         this.requestsTopic = b.requestsTopic;
@@ -217,9 +220,10 @@ public final class FerryClient implements AutoCloseable {
     /** Stops the consumer thread, fails the calls still pending, and closes the producer. */
     @Override
     public void close() {
-        if (!stopped.compareAndSet(null, new FerryClientException("the client is closed"))) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
+        stopped.compareAndSet(null, new FerryClientException("the client is closed"));
         consumer.wakeup();
         try {
             poller.join(Duration.ofSeconds(30).toMillis());

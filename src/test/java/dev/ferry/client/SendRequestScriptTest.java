@@ -11,11 +11,14 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.ferry.rpc.auth.ReadmeSigningExample;
 import dev.ferry.rpc.auth.RequestSignatures;
 import dev.ferry.rpc.auth.SigningKeys;
 
@@ -68,9 +71,8 @@ class SendRequestScriptTest {
                 caller, correlationId, timestamp, javaValue));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({ "fresh correlation ids are random UUIDs" })
-    void withoutFixedValuesTheScriptMakesAFreshUuidAndTakesTheTime(String ignored) throws Exception {
+    @Test
+    void withoutFixedValuesTheScriptMakesAFreshUuidAndTakesTheTime() throws Exception {
         long before = System.currentTimeMillis();
         Map<String, String> first = run(Map.of(), "x", "m", "machine-0", "pw", "A", "1", "B", "{}");
         Map<String, String> second = run(Map.of(), "x", "m", "machine-0", "pw", "A", "1", "B", "{}");
@@ -78,6 +80,21 @@ class SendRequestScriptTest {
                 .matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
                 .isNotEqualTo(second.get("correlation-id"));
         assertThat(Long.parseLong(first.get("timestamp"))).isBetween(before - 1_000, System.currentTimeMillis());
+    }
+
+    @Test
+    void theScriptReproducesTheReadmesWorkedExample() throws Exception {
+        ReadmeSigningExample example = ReadmeSigningExample.load();
+        JsonNode value = new ObjectMapper().readTree(example.get("value"));
+        Map<String, String> script = run(Map.of("FERRY_CORRELATION_ID", example.get("correlation-id"),
+                "FERRY_TIMESTAMP", example.get("timestamp"), "FERRY_REQUEST_ID", value.get("request-id").asText(),
+                "FERRY_REQUESTS_TOPIC", example.get("topic")), "-", example.get("key"), example.get("caller"),
+                example.get("password"), value.get("type").asText(), value.get("version").asText(),
+                value.get("request").asText(), value.get("params").toString());
+        for (String name : new String[] { "value", "value-sha256", "derived-key", "topic", "key", "caller",
+                "correlation-id", "timestamp", "signature" }) {
+            assertThat(script.get(name)).as(name).isEqualTo(example.get(name));
+        }
     }
 
     /** Runs the script with --print-signature and returns its "name: value" lines. */
