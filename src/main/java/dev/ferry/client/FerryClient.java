@@ -82,7 +82,7 @@ public final class FerryClient implements AutoCloseable {
             positionAtEnd(b.startTimeout);
             this.producer = new KafkaProducer<>(producerConfig(b));
         } catch (RuntimeException e) {
-            consumer.close(java.time.Duration.ZERO);
+            consumer.close(Duration.ZERO);
             throw e;
         }
         this.poller = new Thread(this::pollResponses, "ferry-client-responses-" + signer.callerTag());
