@@ -1,0 +1,110 @@
+package dev.ferry.rpc;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads Juju RPC requests and writes Juju RPC responses. A request that cannot be decoded becomes a
+ * {@code bad request} RpcException whose message names the offending field.
+ */
+public final class EnvelopeCodec {
+
+    private final ObjectMapper mapper;
+
+    public EnvelopeCodec(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** The request id if the value is a JSON object that has one; 0 otherwise (used to answer bad requests). */
+    public long peekRequestId(byte[] value) {
+        try {
+            JsonNode node = mapper.readTree(value);
+            return node != null && node.path("request-id").canConvertToLong() ? node.path("request-id").asLong() : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    public RequestEnvelope decode(byte[] value) {
+        JsonNode node;
+        try {
+            node = value == null ? null : mapper.readTree(value);
+        } catch (JsonProcessingException e) {
+            throw RpcException.badRequest("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw RpcException.badRequest("malformed JSON: " + e.getMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw RpcException.badRequest("request must be a JSON object");
+        }
+        JsonNode requestId = node.get("request-id");
+        if (requestId == null) {
+            throw RpcException.badRequest("missing field \"request-id\"");
+        }
+        if (!requestId.isIntegralNumber() || requestId.asLong() < 0) {
+            throw RpcException.badRequest("field \"request-id\" must be a non-negative integer");
+        }
+        String type = requiredText(node, "type");
+        JsonNode version = node.get("version");
+        if (version == null) {
+            throw RpcException.badRequest("missing field \"version\"");
+        }
+        if (!version.isInt()) {
+            throw RpcException.badRequest("field \"version\" must be an integer");
+        }
+        String request = requiredText(node, "request");
+        JsonNode id = node.get("id");
+        if (id != null && !id.isNull() && !id.isTextual()) {
+            throw RpcException.badRequest("field \"id\" must be a string");
+        }
+        JsonNode params = node.get("params");
+        if (params != null && !params.isNull() && !params.isObject()) {
+            throw RpcException.badRequest("field \"params\" must be an object");
+        }
+        return new RequestEnvelope(requestId.asLong(), type, version.asInt(), request,
+                params == null || params.isNull() ? mapper.createObjectNode() : params,
+                id == null || id.isNull() ? "" : id.asText());
+    }
+
+    private static String requiredText(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            throw RpcException.badRequest("missing field \"" + field + "\"");
+        }
+        if (!value.isTextual() || value.asText().isEmpty()) {
+            throw RpcException.badRequest("field \"" + field + "\" must be a non-empty string");
+        }
+        return value.asText();
+    }
+
+    public byte[] response(long requestId, Object result) {
+        ObjectNode out = mapper.createObjectNode();
+        out.put("request-id", requestId);
+        out.set("response", result == null ? mapper.createObjectNode() : mapper.valueToTree(result));
+        return bytes(out);
+    }
+
+    public byte[] error(long requestId, RpcException error) {
+        ObjectNode out = mapper.createObjectNode();
+        out.put("request-id", requestId);
+        out.put("error", error.getMessage());
+        out.put("error-code", error.code());
+        if (error.info() != null && !error.info().isEmpty()) {
+            out.set("error-info", mapper.valueToTree(error.info()));
+        }
+        return bytes(out);
+    }
+
+    private byte[] bytes(ObjectNode node) {
+        try {
+            return mapper.writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a response", e);
+        }
+    }
+}

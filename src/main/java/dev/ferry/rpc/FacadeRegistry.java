@@ -1,0 +1,82 @@
+package dev.ferry.rpc;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Routes a request by (facade type, version, method) to a {@link FacadeMethod}. Unknown types, versions and methods
+ * are answered with Juju's own {@code not implemented} messages. Every registered method must exist in Juju's
+ * schema, checked when the registry is built.
+ */
+@ApplicationScoped
+public class FacadeRegistry {
+
+    private final JujuSchema schema;
+    private final Map<String, Map<Integer, Map<String, FacadeMethod<?, ?>>>> routes = new HashMap<>();
+
+    public FacadeRegistry(Instance<Facade> facades, ObjectMapper mapper) {
+        this.schema = JujuSchema.load(mapper);
+        for (Facade facade : facades) {
+            if (!schema.hasFacade(facade.name())) {
+                throw new IllegalStateException("facade " + facade.name() + " is not in Juju's schema");
+            }
+            Map<String, FacadeMethod<?, ?>> methods = routes.computeIfAbsent(facade.name(), n -> new HashMap<>())
+                    .computeIfAbsent(facade.version(), v -> new HashMap<>());
+            for (FacadeMethod<?, ?> method : facade.methods()) {
+                if (!schema.hasMethod(facade.name(), method.name())) {
+                    throw new IllegalStateException(facade.name() + "." + method.name() + " is not in Juju's schema");
+                }
+                if (methods.put(method.name(), method) != null) {
+                    throw new IllegalStateException(facade.name() + "(" + facade.version() + ")." + method.name()
+                            + " is registered twice");
+                }
+            }
+        }
+    }
+
+    public JujuSchema schema() {
+        return schema;
+    }
+
+    /** The method for this request, or a {@code not implemented} RpcException worded as Juju words it. */
+    public FacadeMethod<?, ?> route(String type, int version, String method) {
+        Map<Integer, Map<String, FacadeMethod<?, ?>>> versions = routes.get(type);
+        if (versions == null) {
+            throw RpcException.notImplemented("unknown object type \"" + type + "\"");
+        }
+        Map<String, FacadeMethod<?, ?>> methods = versions.get(version);
+        if (methods == null) {
+            throw RpcException.notImplemented("unknown version (" + version + ") of interface \"" + type + "\"");
+        }
+        FacadeMethod<?, ?> found = methods.get(method);
+        if (found == null) {
+            throw RpcException.notImplemented(
+                    "no such request - method " + type + "(" + version + ")." + method + " is not implemented");
+        }
+        return found;
+    }
+
+    public List<String> availableTo(String type) {
+        return schema.availableTo(type);
+    }
+
+    /** Every registered (facade, version, method), for tests that check the wire records against the schema. */
+    public Set<String> registeredMethods() {
+        Set<String> all = new TreeSet<>();
+        routes.forEach((facade, versions) -> versions.forEach((version, methods) -> methods.keySet()
+                .forEach(method -> all.add(facade + "(" + version + ")." + method))));
+        return all;
+    }
+
+    public Map<String, Map<Integer, Map<String, FacadeMethod<?, ?>>>> routes() {
+        return routes;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.ferry.rpc;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How Ferry consumes and answers {@code juju.rpc.requests}. */
+@ConfigMapping(prefix = "ferry.rpc")
+public interface RpcConfig {
+
+    /** Consumers (each with its own transactional producer) per instance; batches in flight at once. */
+    @WithDefault("2")
+    int lanes();
+
+    /** Records per poll, and so per database transaction and per Kafka transaction. */
+    @WithDefault("500")
+    int maxBatch();
+
+    @WithDefault("50ms")
+    Duration pollTimeout();
+
+    /** A batch whose database work takes longer fails and is retried. */
+    @WithDefault("60s")
+    Duration processTimeout();
+
+    @WithDefault("ferry-rpc")
+    String groupId();
+
+    /**
+     * Stable name of this instance (pod name in Kubernetes): it makes the transactional ids and static group
+     * membership survive restarts. Defaults to the host name.
+     */
+    Optional<String> instanceId();
+
+    /** Topics a request may name in {@code ferry-reply-to}; the first is the default. */
+    @WithDefault("juju.rpc.responses")
+    List<String> replyTopics();
+
+    /** How long answered requests are remembered for deduplication: at least the request topic's retention. */
+    @WithDefault("7d")
+    Duration ledgerRetention();
+}

@@ -1,0 +1,244 @@
+package dev.ferry.rpc;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.ferry.rpc.CallerDirectory.ModelCaller;
+import dev.ferry.rpc.auth.FerryHeaders;
+import dev.ferry.rpc.auth.SignatureHeaders;
+import dev.ferry.rpc.auth.SignatureVerifier;
+import dev.ferry.rpc.auth.Verdict;
+import dev.ferry.rpc.ledger.RequestLedger;
+import dev.ferry.rpc.ledger.RequestLedger.Answer;
+import dev.ferry.rpc.ledger.RequestLedger.Key;
+import dev.ferry.stream.BatchProcessor;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Answers one poll of {@code juju.rpc.requests} in one database transaction: verifies signatures, finds requests
+ * already answered (the ledger), executes the new ones in record order, stores their responses, and returns the
+ * responses (plus watcher changes and dead letters) for the lane to publish in one Kafka transaction.
+ *
+ * <p>Order of checks per record: a usable correlation id (else dead letter) → a valid signature (else
+ * {@code unauthorized access}, nothing stored) → the ledger (a redelivery gets its stored response, even once its
+ * timestamp has aged) → the timestamp window → decoding, routing, permissions and the method itself.
+ */
+@ApplicationScoped
+public class RpcRequestProcessor implements BatchProcessor {
+
+    private static final Logger LOG = Logger.getLogger(RpcRequestProcessor.class);
+    /** Signatures are checked without a window first; the window is applied after the ledger lookup. */
+    private static final Duration NO_WINDOW = Duration.ofDays(365L * 100);
+
+    private final Mutiny.SessionFactory sessions;
+    private final RpcDispatcher dispatcher;
+    private final CallerDirectory callers;
+    private final RequestLedger ledger;
+    private final EnvelopeCodec codec;
+    private final RpcConfig config;
+    private final AuthConfig authConfig;
+    private final Clock clock;
+    private final SignatureVerifier signatures;
+    private final String requestTopic;
+
+    public RpcRequestProcessor(Mutiny.SessionFactory sessions, RpcDispatcher dispatcher, CallerDirectory callers,
+            RequestLedger ledger, ObjectMapper mapper, RpcConfig config, AuthConfig authConfig, Clock clock,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "ferry.topics.rpc-requests") String requestTopic) {
+        this.sessions = sessions;
+        this.dispatcher = dispatcher;
+        this.callers = callers;
+        this.ledger = ledger;
+        this.codec = new EnvelopeCodec(mapper);
+        this.config = config;
+        this.authConfig = authConfig;
+        this.clock = clock;
+        this.signatures = new SignatureVerifier(clock, NO_WINDOW);
+        this.requestTopic = requestTopic;
+    }
+
+    /** One consumed record and what became of it. */
+    private static final class Item {
+        final ConsumerRecord<String, byte[]> record;
+        final SignatureHeaders headers;
+        Verdict verdict;
+        byte[] response;
+        Effects effects = new Effects();
+        boolean store;
+        String deadLetterReason;
+        String replyTopic;
+
+        Item(ConsumerRecord<String, byte[]> record) {
+            this.record = record;
+            this.headers = SignatureHeaders.from(record.headers());
+        }
+
+        Key key() {
+            return new Key(headers.caller(), headers.correlationId());
+        }
+    }
+
+    @Override
+    public Uni<List<ProducerRecord<String, byte[]>>> process(List<ConsumerRecord<String, byte[]>> records) {
+        Instant now = clock.instant();
+        List<Item> items = records.stream().map(Item::new).toList();
+        return sessions.withTransaction((session, tx) -> callers
+                .keys(session, items.stream().filter(i -> i.headers.caller() != null)
+                        .map(i -> new ModelCaller(i.record.key(), i.headers.caller())).toList())
+                .chain(keys -> {
+                    List<Key> accepted = new ArrayList<>();
+                    for (Item item : items) {
+                        classify(item, keys);
+                        if (item.verdict instanceof Verdict.Accepted) {
+                            accepted.add(item.key());
+                        }
+                    }
+                    return ledger.find(session, accepted);
+                })
+                .chain(stored -> execute(session, items, stored, now))
+                .chain(() -> {
+                    Map<Key, Answer> fresh = new LinkedHashMap<>();
+                    for (Item item : items) {
+                        if (item.store) {
+                            fresh.putIfAbsent(item.key(), new Answer(new String(item.response, StandardCharsets.UTF_8),
+                                    item.effects.stored()));
+                        }
+                    }
+                    return ledger.record(session, fresh);
+                }))
+                .map(ignored -> output(items));
+    }
+
+    private void classify(Item item, Map<ModelCaller, byte[]> storedKeys) {
+        String correlation = item.headers.correlationId();
+        if (correlation == null || correlation.isBlank()) {
+            item.deadLetterReason = "missing " + FerryHeaders.CORRELATION_ID + " header: the request cannot be answered";
+            return;
+        }
+        item.replyTopic = replyTopic(item);
+        String model = item.record.key();
+        item.verdict = signatures.verify(requestTopic, model, item.headers, item.record.value(),
+                caller -> Optional.ofNullable(storedKeys.get(new ModelCaller(model, caller)))
+                        .or(() -> callers.bootstrapKey(caller)));
+    }
+
+    private Uni<Void> execute(Mutiny.Session session, List<Item> items, Map<Key, Answer> stored, Instant now) {
+        Map<Key, Item> answeredInBatch = new HashMap<>();
+        return Multi.createFrom().iterable(items)
+                .onItem().transformToUniAndConcatenate(item -> answer(session, item, stored, answeredInBatch, now)
+                        .invoke(() -> {
+                            if (item.verdict instanceof Verdict.Accepted && item.response != null) {
+                                answeredInBatch.putIfAbsent(item.key(), item);
+                            }
+                        }))
+                .collect().last().replaceWithVoid();
+    }
+
+    private Uni<Void> answer(Mutiny.Session session, Item item, Map<Key, Answer> stored, Map<Key, Item> answeredInBatch,
+            Instant now) {
+        if (item.deadLetterReason != null) {
+            return Uni.createFrom().voidItem();
+        }
+        long requestId = codec.peekRequestId(item.record.value());
+        if (item.verdict instanceof Verdict.Refused refused) {
+            LOG.debugf("Refused a request from %s: %s", item.headers.caller(), refused.message());
+            item.response = codec.error(requestId, new RpcException(ErrorCodes.UNAUTHORIZED, refused.message()));
+            return Uni.createFrom().voidItem();
+        }
+        Verdict.Accepted accepted = (Verdict.Accepted) item.verdict;
+        Answer previous = stored.get(item.key());
+        if (previous != null) {
+            // Answered before (a redelivery, or the same request sent twice): same response, same records, no effect.
+            item.response = previous.response().getBytes(StandardCharsets.UTF_8);
+            item.effects = Effects.of(previous.effects());
+            return Uni.createFrom().voidItem();
+        }
+        Item earlier = answeredInBatch.get(item.key());
+        if (earlier != null) {
+            item.response = earlier.response;
+            item.effects = Effects.of(earlier.effects.stored());
+            return Uni.createFrom().voidItem();
+        }
+        long skew = accepted.timestampMillis() - now.toEpochMilli();
+        if (Math.abs(skew) > authConfig.timestampWindow().toMillis()) {
+            // Not stored: a stale request changes nothing, and its answer is the same whenever it is asked again.
+            item.response = codec.error(requestId, new RpcException(ErrorCodes.UNAUTHORIZED, FerryHeaders.TIMESTAMP
+                    + " " + accepted.timestampMillis() + " is " + Duration.ofMillis(Math.abs(skew)).toSeconds() + " s "
+                    + (skew > 0 ? "ahead of" : "behind") + " the server clock; the window is "
+                    + authConfig.timestampWindow().toSeconds() + " s"));
+            return Uni.createFrom().voidItem();
+        }
+        item.store = true;
+        if (!CallerDirectory.isUuid(item.record.key())) {
+            item.response = codec.error(requestId,
+                    RpcException.badRequest("record key must be a model UUID, got \"" + item.record.key() + "\""));
+            return Uni.createFrom().voidItem();
+        }
+        if (item.replyTopic == null) {
+            item.replyTopic = config.replyTopics().get(0);
+            item.response = codec.error(requestId, RpcException.badRequest(FerryHeaders.REPLY_TO + " must be one of "
+                    + config.replyTopics()));
+            return Uni.createFrom().voidItem();
+        }
+        RequestEnvelope request;
+        try {
+            request = codec.decode(item.record.value());
+        } catch (RpcException e) {
+            item.response = codec.error(requestId, e);
+            return Uni.createFrom().voidItem();
+        }
+        CallContext context = new CallContext(item.record.key(), callers.classify(accepted.callerTag()), session,
+                item.effects, now, request.id());
+        return dispatcher.dispatch(context, request)
+                .map(result -> codec.response(request.requestId(), result))
+                .onFailure(RpcException.class).recoverWithItem(e -> codec.error(request.requestId(), (RpcException) e))
+                .invoke(bytes -> item.response = bytes)
+                .replaceWithVoid();
+    }
+
+    private String replyTopic(Item item) {
+        Header header = item.record.headers().lastHeader(FerryHeaders.REPLY_TO);
+        if (header == null || header.value() == null || header.value().length == 0) {
+            return config.replyTopics().get(0);
+        }
+        String wanted = new String(header.value(), StandardCharsets.UTF_8);
+        return config.replyTopics().contains(wanted) ? wanted : null;
+    }
+
+    private List<ProducerRecord<String, byte[]>> output(List<Item> items) {
+        List<ProducerRecord<String, byte[]>> out = new ArrayList<>(items.size());
+        for (Item item : items) {
+            if (item.deadLetterReason != null) {
+                ProducerRecord<String, byte[]> dead = new ProducerRecord<>(requestTopic + ".dlq", null,
+                        item.record.key(), item.record.value(), item.record.headers());
+                dead.headers().add(DLQ_REASON_HEADER, item.deadLetterReason.getBytes(StandardCharsets.UTF_8));
+                out.add(dead);
+                continue;
+            }
+            ProducerRecord<String, byte[]> response = new ProducerRecord<>(item.replyTopic, item.record.key(),
+                    item.response);
+            response.headers().add(FerryHeaders.CORRELATION_ID,
+                    item.headers.correlationId().getBytes(StandardCharsets.UTF_8));
+            out.add(response);
+            out.addAll(item.effects.records());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.ferry.watcher;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.ferry.rpc.Effects;
+import dev.ferry.rpc.RpcException;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Juju's StringsWatcher and NotifyWatcher as state: a Watch* call stores a watcher (and returns its initial
+ * changes itself); later changes to its subject are coalesced per batch and published on
+ * {@code juju.watcher.changes}, keyed by watcher id, as {@code {"watcher-id","type","changes"}}. Stored in
+ * PostgreSQL, so watchers outlive a restart of Ferry.
+ */
+@ApplicationScoped
+public class WatcherRegistry {
+
+    public static final String STRINGS = "StringsWatcher";
+    public static final String NOTIFY = "NotifyWatcher";
+
+    private static final String INSERT = """
+            INSERT INTO watchers (watcher_id, model_uuid, owner_tag, watcher_type, subject, scope)
+            VALUES (:id, CAST(:model AS uuid), :owner, :type, :subject, :scope)""";
+    private static final String FIND_BY_SUBJECT = """
+            SELECT watcher_id, watcher_type, scope FROM watchers
+            WHERE model_uuid = CAST(:model AS uuid) AND subject = :subject""";
+    private static final String FIND = "SELECT owner_tag, watcher_type FROM watchers WHERE watcher_id = :id";
+    private static final String DELETE = "DELETE FROM watchers WHERE watcher_id = :id";
+
+    private final ObjectMapper mapper;
+    private final String changesTopic;
+
+    public WatcherRegistry(ObjectMapper mapper,
+            @ConfigProperty(name = "ferry.topics.watcher-changes") String changesTopic) {
+        this.mapper = mapper;
+        this.changesTopic = changesTopic;
+    }
+
+    /** Stores a new watcher of {@code subject} (e.g. {@code model-machines}) and returns its id. */
+    public Uni<String> create(Mutiny.Session session, String modelUuid, String owner, String type, String subject,
+            String scope) {
+        String id = UUID.randomUUID().toString();
+        return session.createNativeQuery(INSERT).setParameter("id", id).setParameter("model", modelUuid)
+                .setParameter("owner", owner).setParameter("type", type).setParameter("subject", subject)
+                .setParameter("scope", scope == null ? "" : scope).executeUpdate().replaceWith(id);
+    }
+
+    /**
+     * Publishes {@code changes} (coalesced, order of first appearance) to every watcher of the subject in the model
+     * whose scope matches; {@code scopeFilter} null means all scopes.
+     */
+    public Uni<Void> notify(Mutiny.Session session, Effects effects, String modelUuid, String subject,
+            Collection<String> changes) {
+        if (changes.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return session.createNativeQuery(FIND_BY_SUBJECT, Object[].class).setParameter("model", modelUuid)
+                .setParameter("subject", subject).getResultList().invoke(rows -> {
+                    for (Object[] row : rows) {
+                        String type = (String) row[1];
+                        effects.publish(change((String) row[0], type, STRINGS.equals(type) ? List.copyOf(changes) : null));
+                    }
+                }).replaceWithVoid();
+    }
+
+    /** Ends a watcher; only its owner may, as in Juju where watchers belong to the connection that made them. */
+    public Uni<Void> stop(Mutiny.Session session, String watcherId, String caller, String expectedType) {
+        if (watcherId == null || watcherId.isEmpty()) {
+            return Uni.createFrom().failure(RpcException.badRequest("missing field \"id\": the watcher to stop"));
+        }
+        return session.createNativeQuery(FIND, Object[].class).setParameter("id", watcherId).getResultList()
+                .chain(rows -> {
+                    if (rows.isEmpty() || !expectedType.equals(rows.get(0)[1])) {
+                        return Uni.createFrom().failure(RpcException.notFound("watcher \"" + watcherId + "\""));
+                    }
+                    if (!caller.equals(rows.get(0)[0])) {
+                        return Uni.createFrom().failure(RpcException.perm());
+                    }
+                    return session.createNativeQuery(DELETE).setParameter("id", watcherId).executeUpdate()
+                            .replaceWithVoid();
+                });
+    }
+
+    private ProducerRecord<String, byte[]> change(String watcherId, String type, List<String> changes) {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("watcher-id", watcherId);
+        value.put("type", type);
+        value.put("changes", changes);
+        try {
+            return new ProducerRecord<>(changesTopic, watcherId,
+                    mapper.writeValueAsString(value).getBytes(StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

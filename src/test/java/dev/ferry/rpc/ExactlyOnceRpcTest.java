@@ -1,0 +1,138 @@
+package dev.ferry.rpc;
+
+import static dev.ferry.rpc.JujuWorld.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.ferry.client.FerryClient;
+import dev.ferry.client.RpcResponse;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Redelivery, ordering and dead letters on the real broker: the same record twice has one effect and identical
+ * responses; 1,000 requests for one model are answered in order; a record without correlation goes to the DLQ.
+ */
+@QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ExactlyOnceRpcTest {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    JujuWorld world;
+    FerryClient controller;
+
+    @BeforeAll
+    void givenAModelWithMachines() {
+        world = new JujuWorld(bootstrapServers).withModel().withMachines("0", "1");
+        controller = world.controller();
+    }
+
+    @AfterAll
+    void close() {
+        world.close();
+    }
+
+    @Test
+    void theSameRecordTwiceHasOneEffectAndIdenticalResponses() {
+        ProducerRecord<String, byte[]> watch = controller.signer().sign(
+                controller.request(world.model, "Provisioner", 11, "WatchModelMachines", null),
+                UUID.randomUUID().toString(), System.currentTimeMillis());
+        RpcResponse first = controller.send(watch).await().atMost(WAIT);
+        RpcResponse second = controller.send(watch).await().atMost(WAIT);
+        assertThat(first.isError()).as(String.valueOf(first.error())).isFalse();
+        assertThat(second.response()).isEqualTo(first.response());
+        assertThat(second.requestId()).isEqualTo(first.requestId());
+        String watcherId = first.response().path("watcher-id").asText();
+        assertThat(watcherId).isNotEmpty();
+
+        // One effect: only one watcher exists, so a new machine is announced exactly once, to that watcher.
+        try (KafkaConsumer<String, byte[]> changes = world.consumerAtEnd("juju.watcher.changes")) {
+            world.event("machine", "added", Map.of("machine-id", "5"));
+            List<JsonNode> seen = new ArrayList<>();
+            Awaitility.await().atMost(WAIT).until(() -> {
+                changes.poll(Duration.ofMillis(200)).forEach(r -> seen.add(JujuWorld.json(r.value())));
+                return seen.stream().anyMatch(c -> c.path("watcher-id").asText().equals(watcherId));
+            });
+            List<JsonNode> mine = seen.stream().filter(c -> c.path("changes").toString().contains("\"5\"")).toList();
+            assertThat(mine).hasSize(1);
+            assertThat(mine.get(0).path("watcher-id").asText()).isEqualTo(watcherId);
+            assertThat(mine.get(0).path("type").asText()).isEqualTo("StringsWatcher");
+        }
+    }
+
+    @Test
+    void aThousandRequestsForOneModelAreAnsweredInOrder() throws Exception {
+        int count = 1000;
+        try (KafkaConsumer<String, byte[]> responses = world.consumerAtEnd("juju.rpc.responses")) {
+            List<String> correlations = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String correlation = UUID.randomUUID().toString();
+                correlations.add(correlation);
+                ProducerRecord<String, byte[]> request = controller.signer().sign(controller.record(world.model,
+                        ("{\"request-id\":" + i + ",\"type\":\"Provisioner\",\"version\":11,\"request\":\"Life\","
+                                + "\"params\":{\"entities\":[{\"tag\":\"machine-" + (i % 2) + "\"}]}}")
+                                .getBytes(StandardCharsets.UTF_8)),
+                        correlation, System.currentTimeMillis());
+                controller.produce(request).await().atMost(WAIT);
+            }
+            List<ConsumerRecord<String, byte[]>> mine = new ArrayList<>();
+            Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> {
+                responses.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (world.model.equals(r.key())) {
+                        mine.add(r);
+                    }
+                });
+                return mine.size() >= count;
+            });
+            assertThat(mine).hasSize(count);
+            for (int i = 0; i < count; i++) {
+                JsonNode body = JujuWorld.json(mine.get(i).value());
+                assertThat(body.path("request-id").asLong()).isEqualTo(i);
+                assertThat(new String(mine.get(i).headers().lastHeader("ferry-correlation-id").value(),
+                        StandardCharsets.UTF_8)).isEqualTo(correlations.get(i));
+                assertThat(body.path("response").path("results").get(0).path("life").asText()).isEqualTo("alive");
+            }
+        }
+    }
+
+    @Test
+    void aRecordWithoutCorrelationIdGoesToTheDeadLetterTopicWithTheReason() throws Exception {
+        try (KafkaConsumer<String, byte[]> dlq = world.consumerAtEnd("juju.rpc.requests.dlq")) {
+            String marker = UUID.randomUUID().toString();
+            controller.produce(new ProducerRecord<>("juju.rpc.requests", world.model,
+                    ("{\"request-id\":1,\"marker\":\"" + marker + "\"}").getBytes(StandardCharsets.UTF_8)))
+                    .await().atMost(WAIT);
+            List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
+            Awaitility.await().atMost(WAIT).until(() -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (new String(r.value(), StandardCharsets.UTF_8).contains(marker)) {
+                        dead.add(r);
+                    }
+                });
+                return !dead.isEmpty();
+            });
+            assertThat(new String(dead.get(0).headers().lastHeader("ferry-dlq-reason").value(), StandardCharsets.UTF_8))
+                    .contains("ferry-correlation-id");
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package dev.ferry.rpc;
+
+import static dev.ferry.rpc.JujuWorld.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.ferry.client.FerryClient;
+import dev.ferry.client.RpcResponse;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Model events and watchers: a Watch call returns its initial changes, later machine events arrive coalesced on
+ * {@code juju.watcher.changes}; events are applied once; bad events go to the DLQ with a reason; Stop ends a watcher.
+ */
+@QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ModelEventsAndWatchersTest {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    JujuWorld world;
+    FerryClient controller;
+
+    @BeforeAll
+    void givenAModelWithTwoMachines() {
+        world = new JujuWorld(bootstrapServers).withModel().withMachines("0", "1", "0/lxd/0");
+        controller = world.controller();
+    }
+
+    @AfterAll
+    void close() {
+        world.close();
+    }
+
+    @Test
+    void aWatcherGetsItsInitialMachinesThenLaterChangesAndStopEndsIt() {
+        RpcResponse watch = world.call(controller, "WatchModelMachines", null);
+        assertThat(watch.isError()).as(String.valueOf(watch.error())).isFalse();
+        String watcherId = watch.response().path("watcher-id").asText();
+        assertThat(watch.response().path("changes")).extracting(JsonNode::asText).containsExactly("0", "1");
+
+        try (KafkaConsumer<String, byte[]> changes = world.consumerAtEnd("juju.watcher.changes")) {
+            world.event("machine", "added", Map.of("machine-id", "7"));
+            world.event("machine", "added", Map.of("machine-id", "7/lxd/3"));
+            world.event("machine", "changed", Map.of("machine-id", "1", "life", "dying"));
+            world.event("machine", "changed", Map.of("machine-id", "1", "instance-id", "i-1"));
+            List<String> seen = new ArrayList<>();
+            Awaitility.await().atMost(WAIT).until(() -> {
+                for (ConsumerRecord<String, byte[]> r : changes.poll(Duration.ofMillis(200))) {
+                    if (watcherId.equals(r.key())) {
+                        JujuWorld.json(r.value()).path("changes").forEach(c -> seen.add(c.asText()));
+                    }
+                }
+                return seen.contains("7") && seen.contains("1");
+            });
+            assertThat(seen).doesNotContain("7/lxd/3").containsOnly("7", "1");
+            RpcResponse life = world.call(controller, "Life",
+                    Map.of("entities", List.of(Map.of("tag", "machine-1"), Map.of("tag", "machine-7"))));
+            assertThat(life.response().path("results").get(0).path("life").asText()).isEqualTo("dying");
+            assertThat(life.response().path("results").get(1).path("life").asText()).isEqualTo("alive");
+        }
+
+        FerryClient admin = world.client(JujuWorld.ADMIN, JujuWorld.ADMIN_PASSWORD);
+        RpcResponse notOwner = stopWatcher(admin, watcherId);
+        assertThat(notOwner.errorCode()).isEqualTo("unauthorized access");
+        RpcResponse noId = admin.call(world.model, "StringsWatcher", 1, "Stop", null).await().atMost(WAIT);
+        assertThat(noId.errorCode()).isEqualTo("bad request");
+        RpcResponse stop = stopWatcher(controller, watcherId);
+        assertThat(stop.isError()).as(String.valueOf(stop.error())).isFalse();
+        RpcResponse again = stopWatcher(controller, watcherId);
+        assertThat(again.errorCode()).isEqualTo("not found");
+    }
+
+    @Test
+    void onlyTheControllerMayWatchModelMachines() throws Exception {
+        String password = "machine-1-agent-password-" + UUID.randomUUID();
+        world.call(controller, "SetPasswords", Map.of("changes", List.of(Map.of("tag", "machine-1", "password", password))));
+        RpcResponse answer = world.call(world.client("machine-1", password), "WatchModelMachines", null);
+        assertThat(answer.errorCode()).isEqualTo("unauthorized access");
+        assertThat(answer.error()).isEqualTo("permission denied");
+    }
+
+    @Test
+    void theSameEventTwiceIsAppliedOnce() {
+        String eventId = UUID.randomUUID().toString();
+        Map<String, Object> event = Map.of("event-id", eventId, "model-uuid", world.model, "kind", "machine",
+                "action", "added", "data", Map.of("machine-id", "9", "instance-id", "i-9"));
+        world.publishEvent(event);
+        awaitLife("machine-9", "alive");
+        world.event("machine", "changed", Map.of("machine-id", "9", "life", "dead"));
+        awaitLife("machine-9", "dead");
+        // The first event again: it must not re-add (and so must not revive) the machine.
+        world.publishEvent(event);
+        String marker = world.event("machine", "added", Map.of("machine-id", "10"));
+        awaitLife("machine-10", "alive");
+        assertThat(marker).isNotEmpty();
+        awaitLife("machine-9", "dead");
+    }
+
+    @Test
+    void badEventsGoToTheDeadLetterTopicWithTheReasonAndTheStreamGoesOn() {
+        try (KafkaConsumer<String, byte[]> dlq = world.consumerAtEnd("juju.model.events.dlq")) {
+            world.publishRaw(world.model, "{not json");
+            world.publishEvent(Map.of("event-id", "e-" + UUID.randomUUID(), "model-uuid", world.model, "kind", "machine",
+                    "action", "added", "data", Map.of("machine-id", "11", "colour", "blue")));
+            world.publishEvent(Map.of("event-id", "e-" + UUID.randomUUID(), "model-uuid", world.model, "kind", "machine",
+                    "action", "added", "data", Map.of("machine-id", "12", "jobs", "JobHostUnits")));
+            world.publishEvent(Map.of("event-id", "e-" + UUID.randomUUID(), "model-uuid", world.model, "kind", "gadget",
+                    "action", "added", "data", Map.of()));
+            world.publishEvent(Map.of("event-id", "e-" + UUID.randomUUID(), "model-uuid", world.model, "kind", "machine",
+                    "action", "changed", "data", Map.of("machine-id", "404", "life", "dying")));
+            world.publishEvent(Map.of("event-id", "e-" + UUID.randomUUID(), "model-uuid", UUID.randomUUID().toString(),
+                    "kind", "machine", "action", "added", "data", Map.of("machine-id", "13")));
+            world.event("machine", "added", Map.of("machine-id", "14"));
+            List<String> reasons = new ArrayList<>();
+            Awaitility.await().atMost(WAIT).until(() -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (world.model.equals(r.key())) {
+                        reasons.add(new String(r.headers().lastHeader("ferry-dlq-reason").value(), StandardCharsets.UTF_8));
+                    }
+                });
+                return reasons.size() >= 6;
+            });
+            assertThat(reasons).hasSize(6);
+            assertThat(reasons.get(0)).startsWith("malformed JSON");
+            assertThat(reasons.get(1)).isEqualTo("unknown field \"data.colour\" for kind machine");
+            assertThat(reasons.get(2)).isEqualTo("field \"data.jobs\" must be an array of strings");
+            assertThat(reasons.get(3)).startsWith("unknown kind \"gadget\"");
+            assertThat(reasons.get(4)).isEqualTo("no machine \"404\" to change");
+            assertThat(reasons.get(5)).contains("differs from model-uuid");
+            awaitLife("machine-14", "alive");
+        }
+    }
+
+    private RpcResponse stopWatcher(FerryClient client, String watcherId) {
+        var record = client.signer().sign(client.record(world.model,
+                ("{\"request-id\":1,\"type\":\"StringsWatcher\",\"version\":1,\"request\":\"Stop\",\"id\":\""
+                        + watcherId + "\"}").getBytes(StandardCharsets.UTF_8)),
+                UUID.randomUUID().toString(), System.currentTimeMillis());
+        return client.send(record).await().atMost(WAIT);
+    }
+
+    private void awaitLife(String tag, String life) {
+        Awaitility.await().atMost(WAIT).until(() -> {
+            RpcResponse answer = world.call(controller, "Life", Map.of("entities", List.of(Map.of("tag", tag))));
+            return life.equals(answer.response().path("results").get(0).path("life").asText());
+        });
+    }
+}
