@@ -35,8 +35,9 @@ public class ProvisionerFacadeV11 implements Facade {
     @Override
     public List<FacadeMethod<?, ?>> methods() {
         return List.of(
-                FacadeMethod.noParams("ModelUUID", StringResult.class, service::modelUuid),
-                FacadeMethod.of("Life", Entities.class, LifeResults.class, service::life),
+                FacadeMethod.noParams("ModelUUID", StringResult.class, service::modelUuid)
+                        .batched(service::modelUuidAll),
+                FacadeMethod.of("Life", Entities.class, LifeResults.class, service::life).batched(service::lifeAll),
                 FacadeMethod.of("SetPasswords", EntityPasswords.class, ErrorResults.class, service::setPasswords),
                 FacadeMethod.noParams("WatchModelMachines", StringsWatchResult.class, service::watchModelMachines));
     }

@@ -8,6 +8,8 @@ import java.util.Set;
 import dev.ferry.rpc.CallContext;
 import dev.ferry.rpc.CallerDirectory;
 import dev.ferry.rpc.ErrorCodes;
+import dev.ferry.rpc.FacadeMethod.Call;
+import dev.ferry.rpc.FacadeMethod.Outcome;
 import dev.ferry.rpc.RpcError;
 import dev.ferry.rpc.RpcException;
 import dev.ferry.rpc.auth.SigningKeys;
@@ -25,7 +27,10 @@ import dev.ferry.rpc.tag.InvalidTagException;
 import dev.ferry.rpc.tag.MachineTag;
 import dev.ferry.rpc.tag.Tag;
 import dev.ferry.state.MachineStore;
+import dev.ferry.state.MachineStore.ModelMachine;
 import dev.ferry.watcher.WatcherRegistry;
+import org.hibernate.reactive.mutiny.Mutiny;
+
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -50,29 +55,63 @@ public class ProvisionerService {
     }
 
     public Uni<StringResult> modelUuid(CallContext context) {
-        return requireModel(context).replaceWith(StringResult.of(context.modelUuid()));
+        return modelUuidAll(List.of(new Call<>(context, null))).map(ProvisionerService::only);
+    }
+
+    /** ModelUUID for consecutive calls of a poll: one query for all their models. */
+    public Uni<List<Outcome<StringResult>>> modelUuidAll(List<Call<Void>> calls) {
+        return machines.existingModels(session(calls), models(calls)).map(existing -> calls.stream()
+                .map(call -> existing.contains(call.context().modelUuid())
+                        ? Outcome.of(StringResult.of(call.context().modelUuid()))
+                        : Outcome.<StringResult> failed(unknownModel(call.context())))
+                .toList());
     }
 
     public Uni<LifeResults> life(CallContext context, Entities params) {
-        List<Entity> entities = params.entities() == null ? List.of() : params.entities();
-        List<Object> checked = new ArrayList<>(entities.size());
-        Set<String> wanted = new LinkedHashSet<>();
-        for (Entity entity : entities) {
-            Object outcome = accessibleMachine(context, entity.tag());
-            checked.add(outcome);
-            if (outcome instanceof MachineTag machine) {
-                wanted.add(machine.id());
+        return lifeAll(List.of(new Call<>(context, params))).map(ProvisionerService::only);
+    }
+
+    /**
+     * Life for consecutive calls of a poll, set-based: one query for their models and one for all the machines
+     * they name. Per entity: tag parse and access check (ErrPerm), then existence (NotFound), as Juju orders them.
+     */
+    public Uni<List<Outcome<LifeResults>>> lifeAll(List<Call<Entities>> calls) {
+        List<List<Object>> checked = new ArrayList<>(calls.size());
+        Set<ModelMachine> wanted = new LinkedHashSet<>();
+        for (Call<Entities> call : calls) {
+            List<Entity> entities = call.params().entities() == null ? List.of() : call.params().entities();
+            List<Object> outcomes = new ArrayList<>(entities.size());
+            for (Entity entity : entities) {
+                Object outcome = accessibleMachine(call.context(), entity.tag());
+                outcomes.add(outcome);
+                if (outcome instanceof MachineTag machine) {
+                    wanted.add(new ModelMachine(call.context().modelUuid(), machine.id()));
+                }
             }
+            checked.add(outcomes);
         }
-        return requireModel(context).chain(() -> machines.lives(context.session(), context.modelUuid(), wanted))
-                .map(lives -> new LifeResults(checked.stream().map(outcome -> {
-                    if (outcome instanceof RpcError error) {
-                        return LifeResult.failed(error);
+        Mutiny.Session session = session(calls);
+        return machines.existingModels(session, models(calls))
+                .chain(existing -> machines.lives(session, wanted).map(lives -> {
+                    List<Outcome<LifeResults>> results = new ArrayList<>(calls.size());
+                    for (int i = 0; i < calls.size(); i++) {
+                        CallContext context = calls.get(i).context();
+                        if (!existing.contains(context.modelUuid())) {
+                            results.add(Outcome.failed(unknownModel(context)));
+                            continue;
+                        }
+                        results.add(Outcome.of(new LifeResults(checked.get(i).stream().map(outcome -> {
+                            if (outcome instanceof RpcError error) {
+                                return LifeResult.failed(error);
+                            }
+                            String id = ((MachineTag) outcome).id();
+                            String life = lives.get(new ModelMachine(context.modelUuid(), id));
+                            return life == null ? LifeResult.failed(RpcError.notFound("machine " + id))
+                                    : LifeResult.of(life);
+                        }).toList())));
                     }
-                    String id = ((MachineTag) outcome).id();
-                    String life = lives.get(id);
-                    return life == null ? LifeResult.failed(RpcError.notFound("machine " + id)) : LifeResult.of(life);
-                }).toList()));
+                    return results;
+                }));
     }
 
     public Uni<ErrorResults> setPasswords(CallContext context, EntityPasswords params) {
@@ -146,6 +185,27 @@ public class ProvisionerService {
     private Uni<Void> requireModel(CallContext context) {
         return machines.modelExists(context.session(), context.modelUuid()).chain(exists -> exists
                 ? Uni.createFrom().voidItem()
-                : Uni.createFrom().failure(RpcException.notFound("model \"" + context.modelUuid() + "\"")));
+                : Uni.createFrom().failure(unknownModel(context)));
+    }
+
+    private static RpcException unknownModel(CallContext context) {
+        return RpcException.notFound("model \"" + context.modelUuid() + "\"");
+    }
+
+    private static <P> Mutiny.Session session(List<Call<P>> calls) {
+        // All calls of a batch share the batch's session and transaction.
+        return calls.get(0).context().session();
+    }
+
+    private static <P> List<String> models(List<Call<P>> calls) {
+        return calls.stream().map(c -> c.context().modelUuid()).distinct().toList();
+    }
+
+    private static <R> R only(List<Outcome<R>> outcomes) {
+        Outcome<R> outcome = outcomes.get(0);
+        if (outcome.error() != null) {
+            throw outcome.error();
+        }
+        return outcome.result();
     }
 }

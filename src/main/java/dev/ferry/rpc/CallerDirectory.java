@@ -81,7 +81,7 @@ public class CallerDirectory {
                 .filter(c -> isUuid(c.modelUuid()))
                 .map(c -> Map.of("model_uuid", c.modelUuid(), "tag", c.tag())).toList();
         Uni<List<Object[]>> stored = wanted.isEmpty() ? Uni.createFrom().item(List.of())
-                : session.createNativeQuery(FIND, Object[].class).setParameter("keys", json(wanted)).getResultList();
+                : session.createNativeQuery(FIND, Object[].class).setParameter("keys", Json.write(wanted)).getResultList();
         return stored.map(rows -> {
             Map<ModelCaller, byte[]> keys = new HashMap<>();
             for (Object[] row : rows) {
@@ -105,11 +105,4 @@ public class CallerDirectory {
                 && value.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     }
 
-    private String json(Object value) {
-        try {
-            return mapper.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

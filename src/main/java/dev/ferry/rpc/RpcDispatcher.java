@@ -26,27 +26,64 @@ public class RpcDispatcher {
         this.validator = new ParamsValidator(registry.schema());
     }
 
-    @SuppressWarnings({ "unchecked", "rawtypes" })
-    public Uni<Object> dispatch(CallContext context, RequestEnvelope request) {
-        try {
-            FacadeMethod method = registry.route(request.type(), request.version(), request.request());
-            List<String> availableTo = registry.availableTo(request.type());
-            if (availableTo.stream().noneMatch(context.caller().kinds()::contains)) {
-                throw RpcException.perm();
-            }
-            Object params = null;
-            if (method.paramsType() != null) {
-                JsonNode paramsSchema = registry.schema().params(request.type(), request.request())
-                        .orElseThrow(() -> new IllegalStateException(request.type() + "." + request.request()
-                                + " takes no params in Juju's schema"));
-                validator.validate(request.type(), paramsSchema, request.params(), "");
+    /** A request ready to run: its method and decoded params. */
+    public record Prepared(FacadeMethod<?, ?> method, CallContext context, Object params) {
+
+        public boolean batchable() {
+            return method.batchHandler() != null;
+        }
+    }
+
+    /**
+     * Everything before running a request, without I/O: route, the facade's AvailableTo, params checked against
+     * the schema and decoded. Throws {@link RpcException} for a request that cannot run.
+     */
+    public Prepared prepare(CallContext context, RequestEnvelope request) {
+        FacadeMethod<?, ?> method = registry.route(request.type(), request.version(), request.request());
+        List<String> availableTo = registry.availableTo(request.type());
+        if (availableTo.stream().noneMatch(context.caller().kinds()::contains)) {
+            throw RpcException.perm();
+        }
+        Object params = null;
+        if (method.paramsType() != null) {
+            JsonNode paramsSchema = registry.schema().params(request.type(), request.request())
+                    .orElseThrow(() -> new IllegalStateException(request.type() + "." + request.request()
+                            + " takes no params in Juju's schema"));
+            validator.validate(request.type(), paramsSchema, request.params(), "");
+            try {
                 params = mapper.treeToValue(request.params(), method.paramsType());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw RpcException.badRequest("params: " + e.getOriginalMessage());
             }
-            return (Uni<Object>) method.handler().handle(context, params);
+        }
+        return new Prepared(method, context, params);
+    }
+
+    /** Runs one prepared call; a whole-call error is a failed Uni with an {@link RpcException}. */
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    public Uni<Object> run(Prepared call) {
+        try {
+            return ((FacadeMethod.Handler) call.method().handler()).handle(call.context(), call.params());
         } catch (RpcException e) {
             return Uni.createFrom().failure(e);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return Uni.createFrom().failure(RpcException.badRequest("params: " + e.getOriginalMessage()));
+        }
+    }
+
+    /** Runs consecutive calls of one batchable method set-based; one outcome per call, in order. */
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    public Uni<List<FacadeMethod.Outcome<Object>>> runAll(List<Prepared> calls) {
+        FacadeMethod.BatchHandler handler = calls.get(0).method().batchHandler();
+        List<FacadeMethod.Call<Object>> batch = calls.stream()
+                .map(c -> new FacadeMethod.Call<>(c.context(), c.params())).toList();
+        return (Uni<List<FacadeMethod.Outcome<Object>>>) (Uni) handler.handleAll((List) batch);
+    }
+
+    /** Prepares and runs one request. */
+    public Uni<Object> dispatch(CallContext context, RequestEnvelope request) {
+        try {
+            return run(prepare(context, request));
+        } catch (RpcException e) {
+            return Uni.createFrom().failure(e);
         }
     }
 }

@@ -82,6 +82,9 @@ public class RpcRequestProcessor implements BatchProcessor {
         byte[] response;
         Effects effects = new Effects();
         boolean store;
+        long requestId;
+        RpcDispatcher.Prepared call;
+        Item duplicateOf;
         String deadLetterReason;
         String replyTopic;
 
@@ -140,27 +143,35 @@ public class RpcRequestProcessor implements BatchProcessor {
     }
 
     private Uni<Void> execute(Mutiny.Session session, List<Item> items, Map<Key, Answer> stored, Instant now) {
-        Map<Key, Item> answeredInBatch = new HashMap<>();
-        return Multi.createFrom().iterable(items)
-                .onItem().transformToUniAndConcatenate(item -> answer(session, item, stored, answeredInBatch, now)
-                        .invoke(() -> {
-                            if (item.verdict instanceof Verdict.Accepted && item.response != null) {
-                                answeredInBatch.putIfAbsent(item.key(), item);
-                            }
-                        }))
-                .collect().last().replaceWithVoid();
+        Map<Key, Item> firstInBatch = new HashMap<>();
+        for (Item item : items) {
+            prepare(session, item, stored, firstInBatch, now);
+        }
+        return Multi.createFrom().iterable(segments(items))
+                .onItem().transformToUniAndConcatenate(this::run)
+                .collect().last()
+                .invoke(() -> {
+                    for (Item item : items) {
+                        if (item.duplicateOf != null) {
+                            item.response = item.duplicateOf.response;
+                            item.effects = Effects.of(item.duplicateOf.effects.stored());
+                        }
+                    }
+                })
+                .replaceWithVoid();
     }
 
-    private Uni<Void> answer(Mutiny.Session session, Item item, Map<Key, Answer> stored, Map<Key, Item> answeredInBatch,
+    /** Everything short of running the call: answers what can be answered now, prepares the rest. */
+    private void prepare(Mutiny.Session session, Item item, Map<Key, Answer> stored, Map<Key, Item> firstInBatch,
             Instant now) {
         if (item.deadLetterReason != null) {
-            return Uni.createFrom().voidItem();
+            return;
         }
-        long requestId = codec.peekRequestId(item.record.value());
         if (item.verdict instanceof Verdict.Refused refused) {
             LOG.debugf("Refused a request from %s: %s", item.headers.caller(), refused.message());
-            item.response = codec.error(requestId, new RpcException(ErrorCodes.UNAUTHORIZED, refused.message()));
-            return Uni.createFrom().voidItem();
+            item.response = codec.error(codec.peekRequestId(item.record.value()),
+                    new RpcException(ErrorCodes.UNAUTHORIZED, refused.message()));
+            return;
         }
         Verdict.Accepted accepted = (Verdict.Accepted) item.verdict;
         Answer previous = stored.get(item.key());
@@ -168,49 +179,88 @@ public class RpcRequestProcessor implements BatchProcessor {
             // Answered before (a redelivery, or the same request sent twice): same response, same records, no effect.
             item.response = previous.response().getBytes(StandardCharsets.UTF_8);
             item.effects = Effects.of(previous.effects());
-            return Uni.createFrom().voidItem();
+            return;
         }
-        Item earlier = answeredInBatch.get(item.key());
+        Item earlier = firstInBatch.putIfAbsent(item.key(), item);
         if (earlier != null) {
-            item.response = earlier.response;
-            item.effects = Effects.of(earlier.effects.stored());
-            return Uni.createFrom().voidItem();
+            item.duplicateOf = earlier;
+            return;
         }
         long skew = accepted.timestampMillis() - now.toEpochMilli();
         if (Math.abs(skew) > authConfig.timestampWindow().toMillis()) {
             // Not stored: a stale request changes nothing, and its answer is the same whenever it is asked again.
-            item.response = codec.error(requestId, new RpcException(ErrorCodes.UNAUTHORIZED, FerryHeaders.TIMESTAMP
-                    + " " + accepted.timestampMillis() + " is " + Duration.ofMillis(Math.abs(skew)).toSeconds() + " s "
-                    + (skew > 0 ? "ahead of" : "behind") + " the server clock; the window is "
-                    + authConfig.timestampWindow().toSeconds() + " s"));
-            return Uni.createFrom().voidItem();
+            item.response = codec.error(codec.peekRequestId(item.record.value()), new RpcException(
+                    ErrorCodes.UNAUTHORIZED, FerryHeaders.TIMESTAMP + " " + accepted.timestampMillis() + " is "
+                            + Duration.ofMillis(Math.abs(skew)).toSeconds() + " s " + (skew > 0 ? "ahead of" : "behind")
+                            + " the server clock; the window is " + authConfig.timestampWindow().toSeconds() + " s"));
+            return;
         }
         item.store = true;
         if (!CallerDirectory.isUuid(item.record.key())) {
-            item.response = codec.error(requestId,
+            item.response = codec.error(codec.peekRequestId(item.record.value()),
                     RpcException.badRequest("record key must be a model UUID, got \"" + item.record.key() + "\""));
-            return Uni.createFrom().voidItem();
+            return;
         }
         if (item.replyTopic == null) {
             item.replyTopic = config.replyTopics().get(0);
-            item.response = codec.error(requestId, RpcException.badRequest(FerryHeaders.REPLY_TO + " must be one of "
-                    + config.replyTopics()));
-            return Uni.createFrom().voidItem();
+            item.response = codec.error(codec.peekRequestId(item.record.value()),
+                    RpcException.badRequest(FerryHeaders.REPLY_TO + " must be one of " + config.replyTopics()));
+            return;
         }
         RequestEnvelope request;
         try {
             request = codec.decode(item.record.value());
         } catch (RpcException e) {
-            item.response = codec.error(requestId, e);
-            return Uni.createFrom().voidItem();
+            item.response = codec.error(codec.peekRequestId(item.record.value()), e);
+            return;
         }
+        item.requestId = request.requestId();
         CallContext context = new CallContext(item.record.key(), callers.classify(accepted.callerTag()), session,
                 item.effects, now, request.id());
-        return dispatcher.dispatch(context, request)
-                .map(result -> codec.response(request.requestId(), result))
-                .onFailure(RpcException.class).recoverWithItem(e -> codec.error(request.requestId(), (RpcException) e))
-                .invoke(bytes -> item.response = bytes)
-                .replaceWithVoid();
+        try {
+            item.call = dispatcher.prepare(context, request);
+        } catch (RpcException e) {
+            item.response = codec.error(request.requestId(), e);
+        }
+    }
+
+    /** Consecutive calls of one batchable method form one segment; any other call is a segment of its own. */
+    private static List<List<Item>> segments(List<Item> items) {
+        List<List<Item>> segments = new ArrayList<>();
+        List<Item> current = null;
+        for (Item item : items) {
+            if (item.call == null) {
+                continue;
+            }
+            boolean joins = current != null && item.call.batchable()
+                    && current.get(0).call.method() == item.call.method();
+            if (joins) {
+                current.add(item);
+            } else {
+                current = new ArrayList<>(List.of(item));
+                segments.add(current);
+            }
+        }
+        return segments;
+    }
+
+    private Uni<Void> run(List<Item> segment) {
+        if (segment.size() == 1 || !segment.get(0).call.batchable()) {
+            Item item = segment.get(0);
+            return dispatcher.run(item.call)
+                    .map(result -> codec.response(item.requestId, result))
+                    .onFailure(RpcException.class).recoverWithItem(e -> codec.error(item.requestId, (RpcException) e))
+                    .invoke(bytes -> item.response = bytes)
+                    .replaceWithVoid();
+        }
+        return dispatcher.runAll(segment.stream().map(i -> i.call).toList()).invoke(outcomes -> {
+            for (int i = 0; i < segment.size(); i++) {
+                Item item = segment.get(i);
+                var outcome = outcomes.get(i);
+                item.response = outcome.error() != null ? codec.error(item.requestId, outcome.error())
+                        : codec.response(item.requestId, outcome.result());
+            }
+        }).replaceWithVoid();
     }
 
     private String replyTopic(Item item) {

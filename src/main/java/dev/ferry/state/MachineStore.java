@@ -2,8 +2,12 @@ package dev.ferry.state;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+
+import dev.ferry.rpc.Json;
 
 import org.hibernate.reactive.mutiny.Mutiny;
 
@@ -21,6 +25,45 @@ public class MachineStore {
     private static final String TOP_LEVEL = """
             SELECT machine_id FROM machines WHERE model_uuid = CAST(:model AS uuid) AND parent_id IS NULL
             ORDER BY length(machine_id), machine_id""";
+
+    /** A machine of a model. */
+    public record ModelMachine(String modelUuid, String machineId) {
+    }
+
+    private static final String EXISTING_MODELS = """
+            SELECT CAST(m.uuid AS text) FROM jsonb_to_recordset(CAST(CAST(:keys AS text) AS jsonb)) AS k(uuid uuid)
+            JOIN models m ON m.uuid = k.uuid""";
+    private static final String LIVES_OF = """
+            SELECT CAST(m.model_uuid AS text), m.machine_id, m.life
+            FROM jsonb_to_recordset(CAST(CAST(:keys AS text) AS jsonb)) AS k(model_uuid uuid, machine_id text)
+            JOIN machines m ON m.model_uuid = k.model_uuid AND m.machine_id = k.machine_id""";
+
+    /** Which of these models exist: one query for any number. */
+    public Uni<Set<String>> existingModels(Mutiny.Session session, Collection<String> modelUuids) {
+        if (modelUuids.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        List<Map<String, String>> keys = modelUuids.stream().distinct().map(m -> Map.of("uuid", m)).toList();
+        return session.createNativeQuery(EXISTING_MODELS, String.class).setParameter("keys", Json.write(keys))
+                .getResultList().map(HashSet::new);
+    }
+
+    /** Life of each of these machines that exists, across models: one query for any number. */
+    public Uni<Map<ModelMachine, String>> lives(Mutiny.Session session, Collection<ModelMachine> machines) {
+        if (machines.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        List<Map<String, String>> keys = machines.stream().distinct()
+                .map(m -> Map.of("model_uuid", m.modelUuid(), "machine_id", m.machineId())).toList();
+        return session.createNativeQuery(LIVES_OF, Object[].class).setParameter("keys", Json.write(keys))
+                .getResultList().map(rows -> {
+                    Map<ModelMachine, String> lives = new HashMap<>();
+                    for (Object[] row : rows) {
+                        lives.put(new ModelMachine((String) row[0], (String) row[1]), (String) row[2]);
+                    }
+                    return lives;
+                });
+    }
 
     public Uni<Boolean> modelExists(Mutiny.Session session, String modelUuid) {
         return session.createNativeQuery(MODEL_EXISTS, Long.class).setParameter("model", modelUuid).getSingleResult()

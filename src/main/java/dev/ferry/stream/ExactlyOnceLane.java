@@ -168,9 +168,13 @@ final class ExactlyOnceLane implements Runnable {
                     records.size(), lastFailure);
             return false;
         }
+        long processed = System.nanoTime();
         if (commit(output, records)) {
+            long committed = System.nanoTime();
             recordsCounter.increment(records.size());
-            batchTimer.record(System.nanoTime() - begin, TimeUnit.NANOSECONDS);
+            batchTimer.record(committed - begin, TimeUnit.NANOSECONDS);
+            LOG.debugf("Lane %s-%d: %d records, processing %.1f ms, Kafka transaction %.1f ms", settings.name(), index,
+                    records.size(), (processed - begin) / 1e6, (committed - processed) / 1e6);
             return true;
         }
         return false;

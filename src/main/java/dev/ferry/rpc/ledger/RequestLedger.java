@@ -10,6 +10,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.ferry.rpc.Json;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -59,7 +60,7 @@ public class RequestLedger {
         }
         List<Map<String, String>> rows = keys.stream()
                 .map(k -> Map.of("caller", k.caller(), "correlation_id", k.correlationId())).toList();
-        return session.createNativeQuery(FIND, Object[].class).setParameter("keys", json(rows)).getResultList()
+        return session.createNativeQuery(FIND, Object[].class).setParameter("keys", Json.write(rows)).getResultList()
                 .map(found -> {
                     Map<Key, Answer> answers = new HashMap<>();
                     for (Object[] row : found) {
@@ -79,7 +80,7 @@ public class RequestLedger {
                         e.getKey().correlationId(), "response", e.getValue().response(), "effects",
                         e.getValue().effects()))
                 .toList();
-        return session.createNativeQuery(RECORD).setParameter("rows", json(rows)).executeUpdate().replaceWithVoid();
+        return session.createNativeQuery(RECORD).setParameter("rows", Json.write(rows)).executeUpdate().replaceWithVoid();
     }
 
     /** Forgets requests answered longer ago than {@code ageSeconds}; a redelivery cannot be that old. */
@@ -95,11 +96,4 @@ public class RequestLedger {
         }
     }
 
-    private String json(Object value) {
-        try {
-            return mapper.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

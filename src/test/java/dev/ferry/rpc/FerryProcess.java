@@ -1,0 +1,132 @@
+package dev.ferry.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+import dev.ferry.devservices.DevServicesConfigSourceFactory;
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigValue;
+
+/**
+ * The packaged application as a child process, for tests that must kill it or measure it from outside, pointed at
+ * the broker and database Ferry's dev services start in the test JVM (or at external ones given as system
+ * properties {@code bench.kafka} and {@code bench.jdbc-url}).
+ */
+final class FerryProcess implements AutoCloseable {
+
+    private final Map<String, String> services;
+    private final Map<String, String> settings;
+    private final Path log;
+    private Process process;
+    private int starts;
+
+    FerryProcess(Map<String, String> settings) throws IOException {
+        this.services = brokerAndDatabase();
+        this.settings = settings;
+        this.log = Files.createTempFile("ferry-child", ".log");
+    }
+
+    String bootstrapServers() {
+        return services.get("kafka.bootstrap.servers");
+    }
+
+    Map<String, String> services() {
+        return services;
+    }
+
+    FerryProcess start(Map<String, String> extra) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dquarkus.http.port=" + freePort(),
+                "-Dferry.auth.admin-password=" + JujuWorld.ADMIN_PASSWORD,
+                "-Dferry.auth.controller-agent-password=" + JujuWorld.CONTROLLER_PASSWORD));
+        String jvmArgs = System.getProperty("bench.jvm-args", "");
+        if (!jvmArgs.isBlank()) {
+            // {n} numbers the starts, e.g. one flight recording per run: -XX:StartFlightRecording=filename=f-{n}.jfr
+            command.addAll(List.of(jvmArgs.replace("{n}", Integer.toString(++starts)).trim().split("\\s+")));
+        }
+        services.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        extra.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return this;
+    }
+
+    /** SIGKILL: no shutdown hook, no graceful close, exactly like a crashed pod. */
+    void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** SIGTERM and wait: a graceful stop. */
+    void stop() throws InterruptedException {
+        if (process != null) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        kill();
+    }
+
+    private static Map<String, String> brokerAndDatabase() {
+        String kafka = System.getProperty("bench.kafka");
+        String jdbc = System.getProperty("bench.jdbc-url");
+        Map<String, String> config = new HashMap<>();
+        if (kafka != null) {
+            config.put("kafka.bootstrap.servers", kafka);
+        }
+        if (jdbc != null) {
+            config.put("quarkus.datasource.jdbc.url", jdbc);
+            config.put("quarkus.datasource.reactive.url", jdbc.substring("jdbc:".length()));
+            config.put("quarkus.datasource.username", System.getProperty("bench.db-user", "ferry"));
+            config.put("quarkus.datasource.password", System.getProperty("bench.db-password", "ferry"));
+        }
+        ConfigSourceContext context = new ConfigSourceContext() {
+            @Override
+            public ConfigValue getValue(String name) {
+                String value = config.get(name);
+                return value == null ? null : ConfigValue.builder().withName(name).withValue(value).build();
+            }
+
+            @Override
+            public Iterator<String> iterateNames() {
+                return config.keySet().iterator();
+            }
+
+            @Override
+            public List<String> getProfiles() {
+                return List.of("test");
+            }
+        };
+        for (ConfigSource source : new DevServicesConfigSourceFactory().getConfigSources(context)) {
+            source.getPropertyNames().forEach(name -> config.put(name, source.getValue(name)));
+        }
+        assertThat(config).containsKeys("kafka.bootstrap.servers", "quarkus.datasource.jdbc.url");
+        return config;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
