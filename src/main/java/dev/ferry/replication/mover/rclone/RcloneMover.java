@@ -141,7 +141,8 @@ final class RcloneMover implements Mover {
             envVars.put("RCLONE_CONFIG_SECTION", section);
             envVars.put("PRIVILEGED_MOVER", privileged ? "1" : "0");
             long begin = System.nanoTime();
-            Path facl = ctx.tmp().resolve("permissions.facl");
+            Path faclDir = Files.createDirectory(ctx.tmp().resolve("facl"));
+            Path facl = faclDir.resolve("permissions.facl");
             if (isSource) {
                 String acls = ctx.capture(List.of("getfacl", "-R", "."), Map.of(), data);
                 if (acls == null) {
@@ -153,7 +154,7 @@ final class RcloneMover implements Mover {
                     return fail(ctx, "rclone sync");
                 }
                 if (!run(ctx, settings, envVars, concat(List.of("copy"), COPY_FLAGS, List.of("--include",
-                        "permissions.facl", ctx.tmp().toString(), remote, "--log-level", "DEBUG")))) {
+                        "permissions.facl", faclDir.toString(), remote, "--log-level", "DEBUG")))) {
                     return fail(ctx, "rclone copy");
                 }
             } else {
@@ -162,7 +163,7 @@ final class RcloneMover implements Mover {
                     return fail(ctx, "rclone sync");
                 }
                 if (!run(ctx, settings, envVars, concat(List.of("copy"), COPY_FLAGS, List.of("--include",
-                        "permissions.facl", remote, ctx.tmp().toString(), "--log-level", "DEBUG")))) {
+                        "permissions.facl", remote, faclDir.toString(), "--log-level", "DEBUG")))) {
                     return fail(ctx, "rclone copy");
                 }
                 if (!Files.isRegularFile(facl)) {
