@@ -144,6 +144,11 @@ public final class Reconciler {
         metrics.remove(object.metadata().namespace(), object.metadata().name(), object.role());
     }
 
+    /** A fresh status for a kind ({@code ReplicationSource} or {@code ReplicationDestination}). */
+    public static ReplicationStatus emptyStatusOf(String kind) {
+        return ReplicationSource.KIND.equals(kind) ? new ReplicationSourceStatus() : new ReplicationDestinationStatus();
+    }
+
     /** A fresh status of the object's kind. */
     public static ReplicationStatus emptyStatus(ReplicationObject object) {
         return object instanceof ReplicationSource ? new ReplicationSourceStatus() : new ReplicationDestinationStatus();
