@@ -10,7 +10,8 @@ public record ReplicationDestinationSpec(TriggerSpec trigger, RsyncDestinationSp
         RsyncTlsDestinationSpec rsyncTLS, RcloneDestinationSpec rclone, ResticDestinationSpec restic,
         ExternalSpec external, Boolean paused) {
 
-    public boolean isPaused() {
+    /** {@code paused}, absent meaning false (not a bean getter, so that it never shows in the JSON). */
+    public boolean pausedOrDefault() {
         return Boolean.TRUE.equals(paused);
     }
 }

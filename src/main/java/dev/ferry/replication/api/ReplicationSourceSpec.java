@@ -10,7 +10,8 @@ public record ReplicationSourceSpec(String sourcePVC, TriggerSpec trigger, Rsync
         RsyncTlsSourceSpec rsyncTLS, RcloneSourceSpec rclone, ResticSourceSpec restic, SyncthingSpec syncthing,
         ExternalSpec external, Boolean paused) {
 
-    public boolean isPaused() {
+    /** {@code paused}, absent meaning false (not a bean getter, so that it never shows in the JSON). */
+    public boolean pausedOrDefault() {
         return Boolean.TRUE.equals(paused);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.replication.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -18,6 +19,7 @@ public record TypedLocalObjectReference(String apiGroup, String kind, String nam
         return new TypedLocalObjectReference(SNAPSHOT_GROUP, "VolumeSnapshot", name);
     }
 
+    @JsonIgnore
     public boolean isVolumeSnapshot() {
         return SNAPSHOT_GROUP.equals(apiGroup) && "VolumeSnapshot".equals(kind);
     }

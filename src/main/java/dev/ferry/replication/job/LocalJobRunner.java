@@ -58,6 +58,11 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
     @Override
     public JobStatus ensure(JobSpec spec) {
         String key = spec.namespace() + "/" + spec.name();
+        LocalJob existing = jobs.get(key);
+        if (existing != null && !existing.spec.owner().uid().equals(spec.owner().uid())) {
+            // Names are unique per namespace: a job left by an earlier object of the same name is not this one's.
+            delete(spec.namespace(), spec.name());
+        }
         LocalJob job = jobs.computeIfAbsent(key, k -> new LocalJob(spec));
         job.reconcile(spec.parallelism());
         return job.status();

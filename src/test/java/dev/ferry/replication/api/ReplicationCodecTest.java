@@ -101,6 +101,15 @@ class ReplicationCodecTest {
         assertThat(json.get("rsync").get("sshKeys").asText()).isEqualTo("volsync-rsync-src-dest-app");
         assertThat(json.get("conditions").get(0).get("lastTransitionTime").asText())
                 .isEqualTo("2026-01-02T03:04:05Z");
+        ReplicationDestinationStatus rd = new ReplicationDestinationStatus();
+        rd.latestImage = TypedLocalObjectReference.volumeSnapshot("dst-20260102030405");
+        assertThat(codec.writeString(rd)).isEqualTo("{\"latestImage\":{\"apiGroup\":"
+                + "\"snapshot.storage.k8s.io\",\"kind\":\"VolumeSnapshot\",\"name\":\"dst-20260102030405\"}}");
+        ReplicationSource rs = codec.readSource(key, bytes("{\"apiVersion\":\"volsync.backube/v1alpha1\","
+                + "\"kind\":\"ReplicationSource\",\"spec\":{\"sourcePVC\":\"data\"}}"), null);
+        assertThat(codec.writeString(rs)).isEqualTo("{\"apiVersion\":\"volsync.backube/v1alpha1\","
+                + "\"kind\":\"ReplicationSource\",\"metadata\":{\"name\":\"app\",\"namespace\":\"team-a\"},"
+                + "\"spec\":{\"sourcePVC\":\"data\"}}");
         assertThat(codec.read(codec.writeString(status), ReplicationSourceStatus.class).lastSyncTime)
                 .isEqualTo(Instant.parse("2026-01-02T03:04:05Z"));
     }

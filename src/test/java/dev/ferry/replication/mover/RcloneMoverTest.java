@@ -142,4 +142,26 @@ class RcloneMoverTest {
         cluster.reconciler.reconcile(rs);
         assertThat(rs.status().synchronizing().orElseThrow().message()).isEqualTo("secret is missing field: rclone.conf");
     }
+
+    @Test
+    void givenAPausedSource_whenReconciled_thenTheJobExistsButNothingMovesUntilUnpaused() throws Exception {
+        Path data = cluster.pvc(NS, "data");
+        Trees.populate(data, 5, 6, false);
+        RcloneSourceSpec spec = new RcloneSourceSpec("Direct", null, null, null, null, "rclone-secret", "store",
+                remote.resolve("paused").toString(), null, null, null, null, null);
+        ReplicationSource paused = LocalCluster.source(NS, "app", new ReplicationSourceSpec("data",
+                new TriggerSpec(null, "one"), null, null, spec, null, null, null, true));
+        for (int i = 0; i < 5; i++) {
+            cluster.reconciler.reconcile(paused);
+        }
+        assertThat(cluster.jobs.get(NS, "volsync-rclone-src-app")).get()
+                .satisfies(job -> assertThat(job.parallelism()).isZero());
+        assertThat(paused.status().synchronizing().orElseThrow().reason()).isEqualTo("SyncInProgress");
+        assertThat(remote.resolve("paused")).doesNotExist();
+        ReplicationSource resumed = new ReplicationSource(paused.apiVersion(), paused.kind(), paused.metadata(),
+                new ReplicationSourceSpec("data", new TriggerSpec(null, "one"), null, null, spec, null, null, null,
+                        false), paused.status());
+        cluster.reconcileUntil(resumed, s -> synced(s, "one"), Duration.ofSeconds(60));
+        assertThat(remote.resolve("paused/secret.txt")).exists();
+    }
 }

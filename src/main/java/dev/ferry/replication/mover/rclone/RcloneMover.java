@@ -97,8 +97,8 @@ final class RcloneMover implements Mover {
             data = env.volumes().ensureNewPvc(ns, destinationPvcName(), owner, volume.capacity(),
                     volume.accessModes());
         }
-        boolean paused = isSource ? ((ReplicationSource) object).spec().isPaused()
-                : ((ReplicationDestination) object).spec().isPaused();
+        boolean paused = isSource ? ((ReplicationSource) object).spec().pausedOrDefault()
+                : ((ReplicationDestination) object).spec().pausedOrDefault();
         JobSpec job = new JobSpec(ns, "volsync-rclone-" + (isSource ? "src-" : "dst-") + owner.name(), owner, true,
                 BACKOFF_LIMIT, paused ? 0 : 1, script(env.settings(), config, data.path()));
         if (!JobMovers.ensureJob(env, job, object.status(), RcloneBuilder.SUCCESS_LOGS)) {

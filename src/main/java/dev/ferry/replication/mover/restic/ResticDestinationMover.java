@@ -64,7 +64,7 @@ final class ResticDestinationMover implements Mover {
         Map<String, String> vars = ResticScript.environment(repository, cache.path(), "", spec.restoreAsOf(),
                 spec.previous() == null ? 0 : spec.previous(), privileged);
         JobSpec job = new JobSpec(ns, "volsync-dst-" + name, owner, true, ResticSourceMover.BACKOFF_LIMIT,
-                destination.spec().isPaused() ? 0 : 1,
+                destination.spec().pausedOrDefault() ? 0 : 1,
                 ResticScript.script(env.settings(), List.of("restore"), data.path(), vars));
         if (!JobMovers.ensureJob(env, job, destination.status(), ResticBuilder.SUCCESS_LOGS)) {
             return Result.inProgress();

@@ -87,7 +87,7 @@ final class RsyncDestinationMover implements Mover {
         }
         destination.status().rsync = new RsyncStatus(keySecret, address, port);
         JobSpec job = new JobSpec(ns, "volsync-rsync-dst-" + name, owner, true, BACKOFF_LIMIT,
-                destination.spec().isPaused() ? 0 : 1, RsyncScripts.destination(env.settings(), data.path(),
+                destination.spec().pausedOrDefault() ? 0 : 1, RsyncScripts.destination(env.settings(), data.path(),
                         address, port == null ? 873 : port, keys.get("source.pub")));
         if (!JobMovers.ensureJob(env, job, destination.status(), RsyncBuilder.SUCCESS_LOGS)) {
             return Result.inProgress();

@@ -60,7 +60,7 @@ final class RsyncSourceMover implements Mover {
         source.status().rsync = new RsyncStatus(keySecret, old == null ? null : old.address(),
                 old == null ? null : old.port());
         JobSpec job = new JobSpec(ns, "volsync-rsync-src-" + name, owner, true, BACKOFF_LIMIT,
-                source.spec().isPaused() ? 0 : 1,
+                source.spec().pausedOrDefault() ? 0 : 1,
                 RsyncScripts.source(env.settings(), data.path(), spec.address(), spec.port(), keys.get("source")));
         if (!JobMovers.ensureJob(env, job, source.status(), RsyncBuilder.SUCCESS_LOGS)) {
             return Result.inProgress();
