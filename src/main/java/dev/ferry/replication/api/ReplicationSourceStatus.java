@@ -1,0 +1,15 @@
+package dev.ferry.replication.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** {@code ReplicationSource.status}. */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public class ReplicationSourceStatus extends ReplicationStatus {
+    public RsyncStatus rsync;
+    public JsonNode rsyncTLS;
+    public ResticStatus restic;
+    public JsonNode syncthing;
+}

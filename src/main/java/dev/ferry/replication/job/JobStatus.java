@@ -1,0 +1,8 @@
+package dev.ferry.replication.job;
+
+import java.time.Instant;
+
+/** A Job's status as a mover reads it: running or not, succeeded/failed attempt counts, the last attempt's log. */
+public record JobStatus(boolean active, int succeeded, int failed, int parallelism, Instant startTime,
+        Instant completionTime, String logs) {
+}

@@ -1,0 +1,327 @@
+package dev.ferry.replication.job;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+
+import dev.ferry.replication.volume.Owner;
+
+/**
+ * Runs mover Jobs in this process: each attempt is a {@link JobScript} on a thread of the given executor, its
+ * commands real processes whose output forms the attempt's log. A failed attempt is retried after
+ * {@code retryDelay} until {@code backoffLimit} attempts have failed (then the job stays failed until deleted, as a
+ * Kubernetes Job would). Deleting a job kills its processes and their children. Jobs live as long as this runner.
+ */
+public final class LocalJobRunner implements JobRunner, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(LocalJobRunner.class);
+    private static final int LOG_LIMIT = 512 * 1024;
+
+    private final ExecutorService executor;
+    private final ScheduledExecutorService timer;
+    private final Duration retryDelay;
+    private final Path scratchRoot;
+    private final Clock clock;
+    private final Map<String, LocalJob> jobs = new ConcurrentHashMap<>();
+    private final List<Consumer<Owner>> listeners = new CopyOnWriteArrayList<>();
+
+    public LocalJobRunner(ExecutorService executor, ScheduledExecutorService timer, Duration retryDelay,
+            Path scratchRoot, Clock clock) {
+        this.executor = executor;
+        this.timer = timer;
+        this.retryDelay = retryDelay;
+        this.scratchRoot = scratchRoot;
+        this.clock = clock;
+    }
+
+    @Override
+    public JobStatus ensure(JobSpec spec) {
+        String key = spec.namespace() + "/" + spec.name();
+        LocalJob existing = jobs.get(key);
+        if (existing != null && !existing.spec.owner().uid().equals(spec.owner().uid())) {
+            // Names are unique per namespace: a job left by an earlier object of the same name is not this one's.
+            delete(spec.namespace(), spec.name());
+        }
+        LocalJob job = jobs.computeIfAbsent(key, k -> new LocalJob(spec));
+        job.reconcile(spec.parallelism());
+        return job.status();
+    }
+
+    @Override
+    public Optional<JobStatus> get(String namespace, String name) {
+        return Optional.ofNullable(jobs.get(namespace + "/" + name)).map(LocalJob::status);
+    }
+
+    @Override
+    public void delete(String namespace, String name) {
+        LocalJob job = jobs.remove(namespace + "/" + name);
+        if (job != null) {
+            job.kill();
+        }
+    }
+
+    @Override
+    public void cleanup(Owner owner) {
+        jobs.values().stream().filter(j -> j.spec.temporary() && owner.uid().equals(j.spec.owner().uid()))
+                .forEach(j -> delete(j.spec.namespace(), j.spec.name()));
+    }
+
+    @Override
+    public void deleteOwned(Owner owner) {
+        jobs.values().stream().filter(j -> owner.uid().equals(j.spec.owner().uid()))
+                .forEach(j -> delete(j.spec.namespace(), j.spec.name()));
+    }
+
+    @Override
+    public void onAttemptEnded(Consumer<Owner> listener) {
+        listeners.add(listener);
+    }
+
+    /** PIDs of the processes a job runs right now (for diagnostics and fault tests). */
+    public List<Long> pids(String namespace, String name) {
+        LocalJob job = jobs.get(namespace + "/" + name);
+        return job == null ? List.of() : job.processes.stream().filter(Process::isAlive).map(Process::pid).toList();
+    }
+
+    @Override
+    public void close() {
+        jobs.keySet().forEach(k -> {
+            LocalJob job = jobs.remove(k);
+            if (job != null) {
+                job.kill();
+            }
+        });
+    }
+
+    private final class LocalJob {
+        final JobSpec spec;
+        final Set<Process> processes = ConcurrentHashMap.newKeySet();
+        final Instant startTime = clock.instant();
+        int parallelism;
+        int succeeded;
+        int failed;
+        boolean running;
+        boolean deleted;
+        Instant completionTime;
+        String lastLogs = "";
+        Future<?> attempt;
+        CountDownLatch stop = new CountDownLatch(1);
+
+        LocalJob(JobSpec spec) {
+            this.spec = spec;
+            this.parallelism = -1;
+        }
+
+        synchronized void reconcile(int wanted) {
+            if (wanted == parallelism) {
+                return;
+            }
+            parallelism = wanted;
+            if (wanted == 0) {
+                stopAttempt();
+            } else {
+                maybeStart();
+            }
+        }
+
+        synchronized JobStatus status() {
+            return new JobStatus(running, succeeded, failed, parallelism, startTime, completionTime, lastLogs);
+        }
+
+        synchronized void kill() {
+            deleted = true;
+            stopAttempt();
+        }
+
+        private void stopAttempt() {
+            stop.countDown();
+            for (Process process : processes) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+            if (attempt != null) {
+                attempt.cancel(true);
+            }
+        }
+
+        private void maybeStart() {
+            if (deleted || running || parallelism <= 0 || succeeded > 0 || failed >= spec.backoffLimit()) {
+                return;
+            }
+            running = true;
+            stop = new CountDownLatch(1);
+            CountDownLatch myStop = stop;
+            attempt = executor.submit(() -> runAttempt(myStop));
+        }
+
+        private void runAttempt(CountDownLatch myStop) {
+            StringBuilder log = new StringBuilder();
+            int code;
+            Path tmp = null;
+            try {
+                tmp = Files.createTempDirectory(Files.createDirectories(scratchRoot), spec.name() + "-");
+                code = spec.script().run(new Context(log, myStop, tmp));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                code = 137;
+            } catch (Exception e) {
+                append(log, "error: " + e.getMessage());
+                code = 1;
+            } finally {
+                removeQuietly(tmp);
+            }
+            boolean retry;
+            synchronized (this) {
+                running = false;
+                attempt = null;
+                lastLogs = log.toString();
+                boolean stopped = myStop.getCount() == 0;
+                if (deleted || (stopped && parallelism == 0)) {
+                    return;
+                }
+                if (code == 0) {
+                    succeeded = 1;
+                    completionTime = clock.instant();
+                } else {
+                    failed++;
+                }
+                retry = code != 0 && failed < spec.backoffLimit();
+            }
+            LOG.debugf("Job %s/%s attempt ended with %d", spec.namespace(), spec.name(), code);
+            if (retry) {
+                timer.schedule(() -> {
+                    synchronized (LocalJob.this) {
+                        maybeStart();
+                    }
+                }, retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            for (Consumer<Owner> listener : listeners) {
+                try {
+                    listener.accept(spec.owner());
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "Job listener failed for %s/%s", spec.namespace(), spec.name());
+                }
+            }
+        }
+
+        private void removeQuietly(Path tmp) {
+            if (tmp == null) {
+                return;
+            }
+            try {
+                new ProcessBuilder("rm", "-rf", "--", tmp.toString()).start().waitFor();
+            } catch (IOException e) {
+                LOG.debugf("cannot remove %s: %s", tmp, e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private final class Context implements JobContext {
+            private final StringBuilder log;
+            private final CountDownLatch myStop;
+            private final Path tmp;
+
+            Context(StringBuilder log, CountDownLatch myStop, Path tmp) {
+                this.log = log;
+                this.myStop = myStop;
+                this.tmp = tmp;
+            }
+
+            @Override
+            public Exit exec(List<String> command, Map<String, String> env, Path cwd) throws Exception {
+                Process process = start(command, env, cwd, true);
+                StringBuilder own = new StringBuilder();
+                try (BufferedReader out = new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        append(log, line);
+                        append(own, line);
+                    }
+                    return new Exit(process.waitFor(), own.toString());
+                } finally {
+                    processes.remove(process);
+                }
+            }
+
+            @Override
+            public String capture(List<String> command, Map<String, String> env, Path cwd) throws Exception {
+                Process process = start(command, env, cwd, false);
+                try {
+                    Future<byte[]> err = executor.submit(() -> process.getErrorStream().readAllBytes());
+                    byte[] out = process.getInputStream().readAllBytes();
+                    int code = process.waitFor();
+                    String errText = new String(err.get(), StandardCharsets.UTF_8);
+                    errText.lines().forEach(l -> append(log, l));
+                    return code == 0 ? new String(out, StandardCharsets.UTF_8) : null;
+                } finally {
+                    processes.remove(process);
+                }
+            }
+
+            private Process start(List<String> command, Map<String, String> env, Path cwd, boolean merge)
+                    throws IOException {
+                if (myStop.getCount() == 0) {
+                    throw new IOException("job stopped");
+                }
+                ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(merge);
+                if (cwd != null) {
+                    builder.directory(cwd.toFile());
+                }
+                builder.environment().putAll(env);
+                Process process = builder.start();
+                processes.add(process);
+                if (myStop.getCount() == 0) {
+                    process.destroyForcibly();
+                }
+                return process;
+            }
+
+            @Override
+            public void log(String line) {
+                append(log, line);
+            }
+
+            @Override
+            public boolean pause(Duration delay) throws InterruptedException {
+                return !myStop.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public Path tmp() {
+                return tmp;
+            }
+        }
+    }
+
+    private static void append(StringBuilder log, String line) {
+        synchronized (log) {
+            log.append(line).append('\n');
+            if (log.length() > LOG_LIMIT) {
+                log.delete(0, log.length() - LOG_LIMIT / 2);
+            }
+        }
+    }
+}

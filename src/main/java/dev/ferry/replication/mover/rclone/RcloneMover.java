@@ -1,0 +1,202 @@
+package dev.ferry.replication.mover.rclone;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import dev.ferry.replication.api.ReplicationDestination;
+import dev.ferry.replication.api.ReplicationObject;
+import dev.ferry.replication.api.ReplicationSource;
+import dev.ferry.replication.api.TypedLocalObjectReference;
+import dev.ferry.replication.api.VolumeOptions;
+import dev.ferry.replication.job.JobContext;
+import dev.ferry.replication.job.JobScript;
+import dev.ferry.replication.job.JobSpec;
+import dev.ferry.replication.mover.JobMovers;
+import dev.ferry.replication.mover.Mover;
+import dev.ferry.replication.mover.MoverEnvironment;
+import dev.ferry.replication.mover.MoverException;
+import dev.ferry.replication.mover.MoverSettings;
+import dev.ferry.replication.mover.Result;
+import dev.ferry.replication.volume.Owner;
+import dev.ferry.replication.volume.Volume;
+
+/**
+ * rclone, both directions: the source syncs its point-in-time copy to {@code <section>:<destPath>} (plus the ACLs
+ * as {@code permissions.facl}); the destination syncs from there into its volume and restores the ACLs, then
+ * produces the image. The rclone config comes from the {@code rcloneConfig} secret's {@code rclone.conf}.
+ */
+final class RcloneMover implements Mover {
+
+    static final int BACKOFF_LIMIT = 2;
+    private static final List<String> SYNC_FLAGS = List.of("--checksum", "--one-file-system",
+            "--create-empty-src-dirs", "--stats", "20s", "--transfers", "10");
+    private static final List<String> COPY_FLAGS = List.of("--checksum", "--one-file-system",
+            "--create-empty-src-dirs", "--stats-one-line-date", "--stats", "20s", "--transfers", "10");
+
+    private final MoverEnvironment env;
+    private final ReplicationObject object;
+    private final VolumeOptions volume;
+    private final String configSecret;
+    private final String section;
+    private final String destPath;
+    private final boolean isSource;
+    private final boolean privileged;
+    private final Owner owner;
+
+    RcloneMover(MoverEnvironment env, ReplicationObject object, VolumeOptions volume, String configSecret,
+            String section, String destPath, boolean isSource, boolean privileged) {
+        this.env = env;
+        this.object = object;
+        this.volume = volume;
+        this.configSecret = configSecret;
+        this.section = section;
+        this.destPath = destPath;
+        this.isSource = isSource;
+        this.privileged = privileged;
+        this.owner = JobMovers.owner(object);
+    }
+
+    @Override
+    public String name() {
+        return "rclone";
+    }
+
+    private String destinationPvcName() {
+        return volume.destinationPVC() != null && !volume.destinationPVC().isEmpty() ? volume.destinationPVC()
+                : "volsync-" + owner.name() + "-dest";
+    }
+
+    @Override
+    public Result synchronize() throws MoverException {
+        if (configSecret == null || configSecret.isEmpty()) {
+            throw new MoverException("unable to get Rclone config secret name");
+        }
+        if (section == null || section.isEmpty()) {
+            throw new MoverException("unable to get Rclone config section name");
+        }
+        if (destPath == null || destPath.isEmpty()) {
+            throw new MoverException("unable to get Rclone destination name");
+        }
+        String ns = owner.namespace();
+        Map<String, byte[]> config = env.secrets().getAndValidate(ns, configSecret, List.of("rclone.conf"));
+        Volume data;
+        if (isSource) {
+            ReplicationSource source = (ReplicationSource) object;
+            String pvc = source.spec().sourcePVC() == null ? "" : source.spec().sourcePVC();
+            data = env.volumes().ensurePvcFromSource(env.volumes().get(ns, pvc), "volsync-" + owner.name() + "-src",
+                    volume.copyMethod(), owner, true);
+        } else if (volume.destinationPVC() != null && !volume.destinationPVC().isEmpty()) {
+            data = env.volumes().get(ns, volume.destinationPVC());
+        } else {
+            data = env.volumes().ensureNewPvc(ns, destinationPvcName(), owner, volume.capacity(),
+                    volume.accessModes());
+        }
+        boolean paused = isSource ? ((ReplicationSource) object).spec().pausedOrDefault()
+                : ((ReplicationDestination) object).spec().pausedOrDefault();
+        JobSpec job = new JobSpec(ns, "volsync-rclone-" + (isSource ? "src-" : "dst-") + owner.name(), owner, true,
+                BACKOFF_LIMIT, paused ? 0 : 1, script(env.settings(), config, data.path()));
+        if (!JobMovers.ensureJob(env, job, object.status(), RcloneBuilder.SUCCESS_LOGS)) {
+            return Result.inProgress();
+        }
+        if (isSource) {
+            return Result.complete();
+        }
+        Optional<TypedLocalObjectReference> image = env.volumes().ensureImage(data, volume.copyMethod(), owner,
+                env.clock().instant());
+        return image.map(Result::completeWithImage).orElseGet(Result::inProgress);
+    }
+
+    @Override
+    public Result cleanup() throws MoverException {
+        if (!isSource && env.volumes().find(owner.namespace(), destinationPvcName()).isPresent()) {
+            env.volumes().removeSnapshotAnnotation(owner.namespace(), destinationPvcName());
+        }
+        return JobMovers.cleanup(env, owner);
+    }
+
+    private JobScript script(MoverSettings settings, Map<String, byte[]> secret, Path data) {
+        String remote = section + ":" + destPath;
+        return ctx -> {
+            Path configDir = Files.createDirectory(ctx.tmp().resolve("rclone-config"),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path conf = Files.createFile(configDir.resolve("rclone.conf"),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(conf, secret.get("rclone.conf"));
+            Map<String, String> envVars = new TreeMap<>();
+            secret.forEach((k, v) -> {
+                if (k.startsWith("RCLONE_")) {
+                    envVars.put(k, new String(v, java.nio.charset.StandardCharsets.UTF_8));
+                }
+            });
+            envVars.put("RCLONE_CONFIG", conf.toString());
+            envVars.put("RCLONE_DEST_PATH", destPath);
+            envVars.put("DIRECTION", isSource ? "source" : "destination");
+            envVars.put("MOUNT_PATH", data.toString());
+            envVars.put("RCLONE_CONFIG_SECTION", section);
+            envVars.put("PRIVILEGED_MOVER", privileged ? "1" : "0");
+            long begin = System.nanoTime();
+            Path faclDir = Files.createDirectory(ctx.tmp().resolve("facl"));
+            Path facl = faclDir.resolve("permissions.facl");
+            if (isSource) {
+                String acls = ctx.capture(List.of("getfacl", "-R", "."), Map.of(), data);
+                if (acls == null) {
+                    return fail(ctx, "getfacl");
+                }
+                Files.writeString(facl, acls);
+                if (!run(ctx, settings, envVars, concat(List.of("sync"), SYNC_FLAGS, List.of(data.toString(), remote,
+                        "--log-level", "DEBUG")))) {
+                    return fail(ctx, "rclone sync");
+                }
+                if (!run(ctx, settings, envVars, concat(List.of("copy"), COPY_FLAGS, List.of("--include",
+                        "permissions.facl", faclDir.toString(), remote, "--log-level", "DEBUG")))) {
+                    return fail(ctx, "rclone copy");
+                }
+            } else {
+                if (!run(ctx, settings, envVars, concat(List.of("sync"), SYNC_FLAGS, List.of("--exclude",
+                        "permissions.facl", remote, data.toString(), "--log-level", "DEBUG")))) {
+                    return fail(ctx, "rclone sync");
+                }
+                if (!run(ctx, settings, envVars, concat(List.of("copy"), COPY_FLAGS, List.of("--include",
+                        "permissions.facl", remote, faclDir.toString(), "--log-level", "DEBUG")))) {
+                    return fail(ctx, "rclone copy");
+                }
+                if (!Files.isRegularFile(facl)) {
+                    ctx.log("stat: cannot stat 'permissions.facl': No such file or directory");
+                    return 1;
+                }
+                ctx.exec(List.of("setfacl", "--restore=" + facl), Map.of(), data);
+            }
+            ctx.log("Rclone completed in " + java.time.Duration.ofNanos(System.nanoTime() - begin).toSeconds()
+                    + "s");
+            return 0;
+        };
+    }
+
+    private static boolean run(JobContext ctx, MoverSettings settings, Map<String, String> envVars, List<String> args)
+            throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(settings.rcloneBinary());
+        command.addAll(args);
+        return ctx.exec(command, envVars, ctx.tmp()).ok();
+    }
+
+    private static int fail(JobContext ctx, String what) {
+        ctx.log("error: " + what + " failed");
+        return 1;
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... parts) {
+        List<String> all = new ArrayList<>();
+        for (List<String> part : parts) {
+            all.addAll(part);
+        }
+        return all;
+    }
+}

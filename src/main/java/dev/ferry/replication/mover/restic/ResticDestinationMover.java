@@ -1,0 +1,84 @@
+package dev.ferry.replication.mover.restic;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.ferry.replication.api.ReplicationDestination;
+import dev.ferry.replication.api.ResticDestinationSpec;
+import dev.ferry.replication.api.TypedLocalObjectReference;
+import dev.ferry.replication.job.JobSpec;
+import dev.ferry.replication.mover.JobMovers;
+import dev.ferry.replication.mover.Mover;
+import dev.ferry.replication.mover.MoverEnvironment;
+import dev.ferry.replication.mover.MoverException;
+import dev.ferry.replication.mover.Result;
+import dev.ferry.replication.volume.Owner;
+import dev.ferry.replication.volume.Volume;
+
+/** restic, destination side: restore the chosen snapshot into the volume, then produce the image. */
+final class ResticDestinationMover implements Mover {
+
+    private final MoverEnvironment env;
+    private final ReplicationDestination destination;
+    private final ResticDestinationSpec spec;
+    private final boolean privileged;
+    private final Owner owner;
+
+    ResticDestinationMover(MoverEnvironment env, ReplicationDestination destination, boolean privileged) {
+        this.env = env;
+        this.destination = destination;
+        this.spec = destination.spec().restic();
+        this.privileged = privileged;
+        this.owner = JobMovers.owner(destination);
+    }
+
+    @Override
+    public String name() {
+        return "restic";
+    }
+
+    private String pvcName() {
+        return spec.destinationPVC() != null && !spec.destinationPVC().isEmpty() ? spec.destinationPVC()
+                : "volsync-" + owner.name() + "-dest";
+    }
+
+    @Override
+    public Result synchronize() throws MoverException {
+        String ns = owner.namespace();
+        String name = owner.name();
+        Volume data = spec.destinationPVC() != null && !spec.destinationPVC().isEmpty()
+                ? env.volumes().get(ns, spec.destinationPVC())
+                : env.volumes().ensureNewPvc(ns, pvcName(), owner, spec.capacity(), spec.accessModes());
+        List<String> cacheModes = spec.cacheAccessModes() != null && !spec.cacheAccessModes().isEmpty()
+                ? spec.cacheAccessModes()
+                : spec.accessModes() != null && !spec.accessModes().isEmpty() ? spec.accessModes()
+                        : List.of("ReadWriteOnce");
+        Volume cache = env.volumes().ensureNewPvc(ns, "volsync-" + name + "-cache", owner,
+                spec.cacheCapacity() == null ? "1Gi" : spec.cacheCapacity(), cacheModes);
+        if (spec.repository() == null || spec.repository().isEmpty()) {
+            throw new MoverException("secrets \"\" not found");
+        }
+        Map<String, byte[]> repository = env.secrets().getAndValidate(ns, spec.repository(),
+                ResticSourceMover.REPOSITORY_FIELDS);
+        Map<String, String> vars = ResticScript.environment(repository, cache.path(), "", spec.restoreAsOf(),
+                spec.previous() == null ? 0 : spec.previous(), privileged);
+        JobSpec job = new JobSpec(ns, "volsync-dst-" + name, owner, true, ResticSourceMover.BACKOFF_LIMIT,
+                destination.spec().pausedOrDefault() ? 0 : 1,
+                ResticScript.script(env.settings(), List.of("restore"), data.path(), vars));
+        if (!JobMovers.ensureJob(env, job, destination.status(), ResticBuilder.SUCCESS_LOGS)) {
+            return Result.inProgress();
+        }
+        Optional<TypedLocalObjectReference> image = env.volumes().ensureImage(data, spec.copyMethod(), owner,
+                env.clock().instant());
+        return image.map(Result::completeWithImage).orElseGet(Result::inProgress);
+    }
+
+    @Override
+    public Result cleanup() throws MoverException {
+        if (env.volumes().find(owner.namespace(), pvcName()).isPresent()) {
+            env.volumes().removeSnapshotAnnotation(owner.namespace(), pvcName());
+        }
+        return JobMovers.cleanup(env, owner);
+    }
+}

@@ -1,0 +1,182 @@
+package dev.ferry.replication.mover.restic;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.ferry.replication.job.JobContext;
+import dev.ferry.replication.job.JobScript;
+import dev.ferry.replication.mover.MoverSettings;
+
+/**
+ * The restic mover's job: the operations {@code unlock}, {@code backup} (skip an empty volume, initialise the
+ * repository when there is none, back up, then {@code forget} per the retain policy), {@code prune} and
+ * {@code restore} (choose a snapshot by {@code restoreAsOf} and {@code previous}), in the order given.
+ */
+final class ResticScript {
+
+    static final String HOST = "volsync";
+    private static final String NO_REPOSITORY = "Is there a repository at the following location";
+    private static final Set<String> PASSED_KEYS = Set.of("RESTIC_COMPRESSION", "RESTIC_PACK_SIZE",
+            "RESTIC_READ_CONCURRENCY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+            "AWS_DEFAULT_REGION", "ST_AUTH", "ST_USER", "ST_KEY", "B2_ACCOUNT_ID", "B2_ACCOUNT_KEY",
+            "AZURE_ACCOUNT_NAME", "AZURE_ACCOUNT_KEY", "AZURE_ACCOUNT_SAS", "AZURE_ENDPOINT_SUFFIX",
+            "GOOGLE_PROJECT_ID", "RESTIC_REST_USERNAME", "RESTIC_REST_PASSWORD");
+
+    private ResticScript() {
+    }
+
+    /** The environment of the restic processes: the repository secret's keys restic understands, and ours. */
+    static Map<String, String> environment(Map<String, byte[]> secret, Path cache, String forget, String restoreAsOf,
+            int previous, boolean privileged) {
+        Map<String, String> env = new TreeMap<>();
+        secret.forEach((k, v) -> {
+            if (k.equals("RESTIC_REPOSITORY") || k.equals("RESTIC_PASSWORD") || PASSED_KEYS.contains(k)
+                    || k.startsWith("OS_") || k.startsWith("RCLONE_")) {
+                env.put(k, new String(v, StandardCharsets.UTF_8).strip());
+            }
+        });
+        env.put("FORGET_OPTIONS", forget);
+        env.put("RESTIC_CACHE_DIR", cache.toString());
+        env.put("RESTORE_AS_OF", restoreAsOf == null ? "" : restoreAsOf);
+        env.put("SELECT_PREVIOUS", String.valueOf(previous));
+        env.put("RESTIC_PROGRESS_FPS", "0.1");
+        env.put("PRIVILEGED_MOVER", privileged ? "1" : "0");
+        return env;
+    }
+
+    static JobScript script(MoverSettings settings, List<String> operations, Path data, Map<String, String> env) {
+        return ctx -> {
+            long begin = System.nanoTime();
+            String restic = settings.resticBinary();
+            for (String operation : operations) {
+                int rc;
+                switch (operation) {
+                    case "unlock" -> rc = unlock(ctx, restic, env, data);
+                    case "backup" -> {
+                        if (isEmpty(data)) {
+                            ctx.log("== Directory is empty skipping backup ===");
+                            return 0;
+                        }
+                        rc = backup(ctx, restic, env, data);
+                    }
+                    case "prune" -> rc = ctx.exec(List.of(restic, "prune"), env, data).code();
+                    case "restore" -> rc = restore(ctx, restic, env, data);
+                    default -> {
+                        ctx.log("unknown operation: " + operation);
+                        return 2;
+                    }
+                }
+                if (rc != 0) {
+                    return rc;
+                }
+            }
+            ctx.log("Restic completed in " + Duration.ofNanos(System.nanoTime() - begin).toSeconds() + "s");
+            ctx.log("=== Done ===");
+            return 0;
+        };
+    }
+
+    private static int unlock(JobContext ctx, String restic, Map<String, String> env, Path data) throws Exception {
+        JobContext.Exit exit = ctx.exec(List.of(restic, "unlock"), env, data);
+        if (exit.ok()) {
+            return 0;
+        }
+        if (exit.output().contains(NO_REPOSITORY)) {
+            ctx.log("No repo, ignoring unlock error");
+            return 0;
+        }
+        ctx.log("ERROR: failure unlocking repository");
+        return 3;
+    }
+
+    private static int ensureInitialized(JobContext ctx, String restic, Map<String, String> env, Path data)
+            throws Exception {
+        JobContext.Exit exit = ctx.exec(List.of(restic, "snapshots", "--latest", "1"), env, data);
+        if (exit.ok()) {
+            return 0;
+        }
+        if (exit.output().contains(NO_REPOSITORY)) {
+            return ctx.exec(List.of(restic, "init"), env, data).code();
+        }
+        ctx.log("ERROR: failure checking existence of repository");
+        return 3;
+    }
+
+    private static int backup(JobContext ctx, String restic, Map<String, String> env, Path data) throws Exception {
+        int rc = ensureInitialized(ctx, restic, env, data);
+        if (rc != 0) {
+            return rc;
+        }
+        rc = ctx.exec(List.of(restic, "backup", "--host", HOST, "--exclude=lost+found", "."), env, data).code();
+        if (rc != 0) {
+            return rc;
+        }
+        String forget = env.getOrDefault("FORGET_OPTIONS", "").strip();
+        if (!forget.isEmpty()) {
+            List<String> command = new ArrayList<>(List.of(restic, "forget", "--host", HOST));
+            command.addAll(List.of(forget.split("\\s+")));
+            rc = ctx.exec(command, env, data).code();
+        }
+        return rc;
+    }
+
+    private static int restore(JobContext ctx, String restic, Map<String, String> env, Path data) throws Exception {
+        int rc = ensureInitialized(ctx, restic, env, data);
+        if (rc != 0) {
+            return rc;
+        }
+        String listing = ctx.capture(List.of(restic, "snapshots", "--json", "--host", HOST), env, data);
+        if (listing == null) {
+            ctx.log("ERROR: failure listing snapshots");
+            return 3;
+        }
+        record Snapshot(String id, Instant time) {
+        }
+        List<Snapshot> snapshots = new ArrayList<>();
+        for (JsonNode node : new ObjectMapper().readTree(listing)) {
+            snapshots.add(new Snapshot(node.path("id").asText(),
+                    OffsetDateTime.parse(node.path("time").asText()).toInstant().truncatedTo(ChronoUnit.SECONDS)));
+        }
+        snapshots.sort(Comparator.comparing(Snapshot::time).reversed());
+        String asOf = env.getOrDefault("RESTORE_AS_OF", "");
+        if (!asOf.isEmpty()) {
+            Instant limit = OffsetDateTime.parse(asOf).toInstant();
+            snapshots.removeIf(s -> s.time().isAfter(limit));
+        }
+        int skip = Integer.parseInt(env.getOrDefault("SELECT_PREVIOUS", "0"));
+        if (snapshots.size() <= skip) {
+            ctx.log("No eligible snapshots found");
+            ctx.log("=== No data will be restored ===");
+            return 0;
+        }
+        Snapshot chosen = snapshots.get(skip);
+        ctx.log("Selected restic snapshot with id: " + chosen.id());
+        return ctx.exec(List.of(restic, "restore", "-t", ".", "--host", HOST, chosen.id()), env, data).code();
+    }
+
+    private static boolean isEmpty(Path data) throws java.io.IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(data)) {
+            for (Path entry : entries) {
+                if (!entry.getFileName().toString().equals("lost+found")) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

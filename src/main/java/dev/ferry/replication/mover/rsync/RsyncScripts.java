@@ -1,0 +1,127 @@
+package dev.ferry.replication.mover.rsync;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.ferry.replication.job.JobContext;
+import dev.ferry.replication.job.JobScript;
+import dev.ferry.replication.mover.MoverSettings;
+
+/**
+ * The two sides of the rsync mover as job scripts. The destination runs an rsync daemon on a loopback address with
+ * a {@code data} module (the volume) and a {@code control} module; the source pushes the volume
+ * ({@code rsync -aAhHSx --delete}), up to five attempts with doubling delays, then pushes a {@code complete} file to
+ * the control module, whose post-transfer hook stops the daemon: the destination's job ends with the code received,
+ * as VolSync's destination does after {@code shutdown <n>}.
+ */
+final class RsyncScripts {
+
+    private RsyncScripts() {
+    }
+
+    static JobScript destination(MoverSettings settings, Path data, String address, int port, byte[] authorised) {
+        return ctx -> {
+            Path tmp = ctx.tmp();
+            Path control = Files.createDirectories(tmp.resolve("control"));
+            Path secrets = writePrivate(tmp.resolve("rsyncd.secrets"), authorised);
+            Path pid = tmp.resolve("rsyncd.pid");
+            Path hook = tmp.resolve("complete.sh");
+            Files.writeString(hook, "#!/bin/sh\n[ \"$RSYNC_EXIT_STATUS\" = 0 ] && [ -f '" + control.resolve("complete")
+                    + "' ] && kill -TERM \"$(cat '" + pid + "')\"\nexit 0\n");
+            Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
+            boolean root = "root".equals(System.getProperty("user.name"));
+            StringBuilder conf = new StringBuilder();
+            conf.append("pid file = ").append(pid).append('\n')
+                    .append("use chroot = false\nnumeric ids = true\nmunge symlinks = false\n")
+                    .append("reverse lookup = false\ntransfer logging = false\n")
+                    .append(root ? "uid = 0\ngid = 0\n" : "")
+                    .append("[data]\npath = ").append(data).append('\n')
+                    .append("read only = false\nauth users = ").append(RsyncKeys.USER).append('\n')
+                    .append("secrets file = ").append(secrets).append('\n')
+                    .append("[control]\npath = ").append(control).append('\n')
+                    .append("read only = false\nauth users = ").append(RsyncKeys.USER).append('\n')
+                    .append("secrets file = ").append(secrets).append('\n')
+                    .append("post-xfer exec = ").append(hook).append('\n');
+            Path confFile = tmp.resolve("rsyncd.conf");
+            Files.writeString(confFile, conf);
+            long begin = System.nanoTime();
+            ctx.log("listening on " + address + ":" + port);
+            ctx.exec(List.of(settings.rsyncBinary(), "--daemon", "--no-detach", "--config=" + confFile,
+                    "--address=" + address, "--port=" + port, "--log-file=/dev/stdout"), Map.of(), tmp);
+            Path complete = control.resolve("complete");
+            if (!Files.isRegularFile(complete)) {
+                ctx.log("no completion signal received");
+                return 255;
+            }
+            String code = Files.readString(complete, StandardCharsets.UTF_8).strip();
+            ctx.log("rsync completed in " + seconds(begin) + "s");
+            try {
+                return Integer.parseInt(code);
+            } catch (NumberFormatException e) {
+                return 255;
+            }
+        };
+    }
+
+    static JobScript source(MoverSettings settings, Path data, String address, Integer port, byte[] password) {
+        return ctx -> {
+            if (address == null || address.isBlank()) {
+                ctx.log("Remote host must be provided in DESTINATION_ADDRESS");
+                return 1;
+            }
+            if (!Files.isDirectory(data)) {
+                ctx.log("ERROR: source location not found");
+                return 1;
+            }
+            Path passwordFile = writePrivate(ctx.tmp().resolve("password"), password);
+            String host = address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
+            String url = "rsync://" + RsyncKeys.USER + "@" + host + ":" + (port == null ? 873 : port);
+            List<String> command = new ArrayList<>(List.of(settings.rsyncBinary(),
+                    settings.rsyncCompress() ? "-aAhHSxz" : "-aAhHSx", "--delete", "--itemize-changes",
+                    "--info=stats2,misc2", "--password-file=" + passwordFile, data + "/", url + "/data"));
+            long begin = System.nanoTime();
+            int rc = 1;
+            Duration delay = settings.rsyncRetryDelay();
+            for (int attempt = 1; attempt <= 5; attempt++) {
+                rc = ctx.exec(command, Map.of(), data).code();
+                if (rc == 0) {
+                    break;
+                }
+                ctx.log("Synchronization failed. Retrying in " + delay.toMillis() / 1000.0 + " seconds. Retry "
+                        + attempt + "/5.");
+                if (attempt < 5 && !ctx.pause(delay)) {
+                    break;
+                }
+                delay = delay.multipliedBy(2);
+            }
+            ctx.log("Rsync completed in " + seconds(begin) + "s");
+            if (rc != 0) {
+                ctx.log("Synchronization failed. rsync returned: " + rc);
+                return rc;
+            }
+            Path complete = Files.writeString(ctx.tmp().resolve("complete"), "0\n");
+            int signal = ctx.exec(List.of(settings.rsyncBinary(), "--password-file=" + passwordFile,
+                    complete.toString(), url + "/control/complete"), Map.of(), ctx.tmp()).code();
+            if (signal != 0) {
+                ctx.log("could not signal completion to the destination (rsync returned " + signal + ")");
+            }
+            return 0;
+        };
+    }
+
+    private static Path writePrivate(Path file, byte[] content) throws java.io.IOException {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.write(file, content);
+        return file;
+    }
+
+    private static long seconds(long beginNanos) {
+        return Duration.ofNanos(System.nanoTime() - beginNanos).toSeconds();
+    }
+}

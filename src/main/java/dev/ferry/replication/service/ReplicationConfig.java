@@ -1,0 +1,86 @@
+package dev.ferry.replication.service;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** {@code ferry.replication.*}: where volumes and secrets live, how movers run, how the controller retries. */
+@ConfigMapping(prefix = "ferry.replication")
+public interface ReplicationConfig {
+
+    /** PVCs are directories {@code <volumes-root>/<namespace>/<pvc>}. */
+    @WithDefault("/var/lib/ferry/volumes")
+    Path volumesRoot();
+
+    /** Secrets are {@code <secrets-root>/<namespace>/<secret>/<key>}, as Kubernetes mounts them. */
+    @WithDefault("/var/lib/ferry/secrets")
+    Path secretsRoot();
+
+    /** Scratch space of running mover jobs (their /tmp). */
+    @WithDefault("${java.io.tmpdir}/ferry-jobs")
+    Path scratchDir();
+
+    /** The address listening movers (the rsync destination) bind to and publish in their status. */
+    @WithDefault("127.0.0.1")
+    String bindAddress();
+
+    /** Reconcile passes running at the same time (one at a time per object). */
+    @WithDefault("16")
+    int workers();
+
+    /** Delay before a failed job attempt is retried (a Kubernetes Job's pod back-off). */
+    @WithDefault("10s")
+    Duration jobRetryDelay();
+
+    /** First back-off of a reconcile that failed; doubles per failure up to the maximum. */
+    @WithDefault("5ms")
+    Duration errorBackoffInitial();
+
+    @WithDefault("1000s")
+    Duration errorBackoffMax();
+
+    /** Namespaces whose movers run privileged (VolSync's namespace annotation volsync.backube/privileged-movers). */
+    Optional<List<String>> privilegedNamespaces();
+
+    Tools tools();
+
+    Rsync rsync();
+
+    MoverLog moverLog();
+
+    /** The tool binaries. */
+    interface Tools {
+        @WithDefault("rsync")
+        String rsync();
+
+        @WithDefault("rclone")
+        String rclone();
+
+        @WithDefault("restic")
+        String restic();
+    }
+
+    /** rsync mover settings. */
+    interface Rsync {
+        /** First delay between the source's five attempts (doubles each time). */
+        @WithDefault("2s")
+        Duration retryDelay();
+
+        /** Compress on the wire (-z); off by default because movers talk over loopback. */
+        @WithDefault("false")
+        boolean compress();
+    }
+
+    /** VolSync's MOVER_LOG_MAX_BYTES and MOVER_LOG_DEBUG. */
+    interface MoverLog {
+        @WithDefault("1024")
+        int maxBytes();
+
+        @WithDefault("false")
+        boolean debug();
+    }
+}

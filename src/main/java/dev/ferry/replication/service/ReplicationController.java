@@ -1,0 +1,262 @@
+package dev.ferry.replication.service;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import dev.ferry.replication.api.ObjectMeta;
+import dev.ferry.replication.api.ReplicationCodec;
+import dev.ferry.replication.api.ReplicationDestination;
+import dev.ferry.replication.api.ReplicationDestinationStatus;
+import dev.ferry.replication.api.ReplicationObject;
+import dev.ferry.replication.api.ReplicationSource;
+import dev.ferry.replication.api.ReplicationSourceStatus;
+import dev.ferry.replication.api.ReplicationStatus;
+import dev.ferry.replication.reconcile.MachineResult;
+import dev.ferry.replication.reconcile.Reconciler;
+import dev.ferry.replication.reconcile.StateMachine;
+import dev.ferry.replication.volume.Owner;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+
+/**
+ * The per-object work queue of the replication feature, as controller-runtime's: an object is reconciled by one pass
+ * at a time (changes arriving meanwhile queue one more pass), many objects in parallel on the pass pool. A pass
+ * loads the object from PostgreSQL, runs the reconciler on a worker thread, stores the status and publishes it on
+ * {@code volsync.status}; then the object is requeued at once (its state moved), after the mover's RetryAfter, after
+ * an error back-off, or not at all. A job attempt that ends requeues its owner, as a Job's change would.
+ */
+@ApplicationScoped
+public class ReplicationController {
+
+    private static final Logger LOG = Logger.getLogger(ReplicationController.class);
+
+    private final ReplicationRepository repository;
+    private final ReplicationRuntime runtime;
+    private final StatusPublisher publisher;
+    private final ReplicationCodec codec = new ReplicationCodec();
+    private final Map<ObjectRef, KeyState> keys = new ConcurrentHashMap<>();
+
+    private static final class KeyState {
+        boolean running;
+        boolean dirty;
+        ScheduledFuture<?> timer;
+        long timerDue;
+        int failures;
+        ReplicationObject finalizing;
+    }
+
+    /** What a pass produced: the object (null if gone), whether to write its status, the machine's result. */
+    private record Outcome(StoredObject row, ReplicationObject object, StatusDocument document,
+            Reconciler.Pass pass) {
+    }
+
+    public ReplicationController(ReplicationRepository repository, ReplicationRuntime runtime,
+            StatusPublisher publisher) {
+        this.repository = repository;
+        this.runtime = runtime;
+        this.publisher = publisher;
+        runtime.jobs().onAttemptEnded(this::ownerChanged);
+    }
+
+    void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
+        resume();
+    }
+
+    /** Requeues every stored object (after a restart, state is re-derived from the persisted status). */
+    void resume() {
+        repository.all().subscribe().with(refs -> {
+            LOG.infof("Resuming %d replication objects", refs.size());
+            refs.forEach(this::enqueue);
+        }, failure -> {
+            LOG.warnf("Cannot load replication objects yet (%s); retrying", failure.getMessage());
+            runtime.timer().schedule(this::resume, 5, TimeUnit.SECONDS);
+        });
+    }
+
+    private void ownerChanged(Owner owner) {
+        enqueue(new ObjectRef(owner.kind(), new dev.ferry.replication.api.ObjectKey(owner.namespace(), owner.name())));
+    }
+
+    /** Reconcile the object as soon as possible (once more if a pass is running). */
+    public void enqueue(ObjectRef ref) {
+        KeyState state = keys.computeIfAbsent(ref, r -> new KeyState());
+        synchronized (state) {
+            if (state.running) {
+                state.dirty = true;
+                return;
+            }
+            state.running = true;
+            cancelTimer(state);
+        }
+        process(ref, state);
+    }
+
+    /** Reconcile the object after a delay (an earlier pending requeue wins). */
+    public void enqueueAfter(ObjectRef ref, Duration delay) {
+        if (delay.isZero() || delay.isNegative()) {
+            enqueue(ref);
+            return;
+        }
+        KeyState state = keys.computeIfAbsent(ref, r -> new KeyState());
+        synchronized (state) {
+            long due = System.nanoTime() + delay.toNanos();
+            if (state.timer != null && !state.timer.isDone() && state.timerDue <= due) {
+                return;
+            }
+            cancelTimer(state);
+            state.timerDue = due;
+            state.timer = runtime.timer().schedule(() -> enqueue(ref), delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The object was deleted: run its mover's Cleanup and delete what it owned, in its turn. */
+    public void finalizeDeleted(ObjectRef ref, ReplicationObject last) {
+        KeyState state = keys.computeIfAbsent(ref, r -> new KeyState());
+        synchronized (state) {
+            state.finalizing = last;
+            cancelTimer(state);
+        }
+        enqueue(ref);
+    }
+
+    private static void cancelTimer(KeyState state) {
+        if (state.timer != null) {
+            state.timer.cancel(false);
+            state.timer = null;
+        }
+    }
+
+    private void process(ObjectRef ref, KeyState state) {
+        ReplicationObject finalizing;
+        synchronized (state) {
+            finalizing = state.finalizing;
+            state.finalizing = null;
+        }
+        Uni<Outcome> work;
+        if (finalizing != null) {
+            work = Uni.createFrom().item(finalizing).emitOn(runtime.passes()).map(object -> {
+                try {
+                    runtime.reconciler().finalizeDeleted(object);
+                } catch (Exception e) {
+                    LOG.warnf("%s: cleanup after delete failed: %s", ref, e.getMessage());
+                }
+                return new Outcome(null, null, null, null);
+            });
+        } else {
+            work = repository.find(ref).emitOn(runtime.passes()).map(row -> reconcile(ref, row))
+                    .call(outcome -> persist(ref, outcome));
+        }
+        work.subscribe().with(outcome -> done(ref, state, outcome, null), failure -> done(ref, state, null, failure));
+    }
+
+    private Outcome reconcile(ObjectRef ref, Optional<StoredObject> found) {
+        if (found.isEmpty()) {
+            return new Outcome(null, null, null, null);
+        }
+        StoredObject row = found.get();
+        ReplicationStatus status = readStatus(ref.kind(), row.status());
+        ObjectMeta meta = new ObjectMeta(ref.name(), ref.namespace(), row.uid().toString(), row.generation(), null,
+                row.createdAt(), null, null);
+        if (row.invalid() != null) {
+            status.setCondition(ReplicationStatus.CONDITION_SYNCHRONIZING, "False", StateMachine.REASON_ERROR,
+                    row.invalid(), runtime.clock().instant());
+            return new Outcome(row, null, new StatusDocument(ref.kind(), meta, status),
+                    new Reconciler.Pass(true, null, null, MachineResult.none()));
+        }
+        ReplicationObject object = decode(ref.kind(), row, status);
+        Reconciler.Pass pass = runtime.reconciler().reconcile(object);
+        return new Outcome(row, object, new StatusDocument(ref.kind(), object.metadata(), object.status()), pass);
+    }
+
+    /** Rebuilds the object from its row: identity from the columns, status from the status column. */
+    ReplicationObject decode(String kind, StoredObject row, ReplicationStatus status) {
+        try {
+            if (ReplicationSource.KIND.equals(kind)) {
+                ReplicationSource rs = codec.mapper().readValue(row.object(), ReplicationSource.class);
+                return rs.withMetadata(identity(rs.metadata(), row)).withStatus((ReplicationSourceStatus) status);
+            }
+            ReplicationDestination rd = codec.mapper().readValue(row.object(), ReplicationDestination.class);
+            return rd.withMetadata(identity(rd.metadata(), row)).withStatus((ReplicationDestinationStatus) status);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored " + kind + " unreadable", e);
+        }
+    }
+
+    private static ObjectMeta identity(ObjectMeta meta, StoredObject row) {
+        ObjectMeta base = meta == null ? new ObjectMeta(null, null, null, null, null, null, null, null) : meta;
+        return base.withIdentity(row.ref().namespace(), row.ref().name(), row.uid().toString(), row.createdAt())
+                .withGeneration(row.generation());
+    }
+
+    private ReplicationStatus readStatus(String kind, String json) {
+        Class<? extends ReplicationStatus> type = ReplicationSource.KIND.equals(kind) ? ReplicationSourceStatus.class
+                : ReplicationDestinationStatus.class;
+        if (json == null) {
+            return ReplicationSource.KIND.equals(kind) ? new ReplicationSourceStatus()
+                    : new ReplicationDestinationStatus();
+        }
+        return codec.read(json, type);
+    }
+
+    private Uni<Void> persist(ObjectRef ref, Outcome outcome) {
+        if (outcome.row() == null || !outcome.pass().writeStatus()) {
+            return Uni.createFrom().voidItem();
+        }
+        String json = codec.writeString(outcome.document().status());
+        if (json.equals(outcome.row().status())) {
+            return Uni.createFrom().voidItem();
+        }
+        UUID uid = outcome.row().uid();
+        return repository.saveStatus(ref, uid, json).chain(saved -> saved
+                ? publisher.publish(ref, outcome.document())
+                : Uni.createFrom().voidItem());
+    }
+
+    private void done(ObjectRef ref, KeyState state, Outcome outcome, Throwable failure) {
+        Duration next = null;
+        boolean again;
+        synchronized (state) {
+            state.running = false;
+            Exception passError = outcome == null || outcome.pass() == null ? null : outcome.pass().result().error();
+            if (failure != null || passError != null) {
+                if (failure != null) {
+                    LOG.warnf(failure, "%s: reconcile failed", ref);
+                }
+                long factor = 1L << Math.min(state.failures, 30);
+                Duration backoff = runtime.config().errorBackoffInitial().multipliedBy(factor);
+                next = backoff.compareTo(runtime.config().errorBackoffMax()) > 0 ? runtime.config().errorBackoffMax()
+                        : backoff;
+                state.failures++;
+            } else {
+                state.failures = 0;
+                if (outcome != null && outcome.pass() != null) {
+                    if (outcome.pass().stateChanged()) {
+                        next = Duration.ZERO;
+                    } else {
+                        next = outcome.pass().result().requeue().orElse(null);
+                    }
+                }
+            }
+            again = state.dirty || state.finalizing != null;
+            state.dirty = false;
+        }
+        if (again) {
+            enqueue(ref);
+        } else if (next != null) {
+            enqueueAfter(ref, next);
+        }
+    }
+}

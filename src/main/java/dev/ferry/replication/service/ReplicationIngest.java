@@ -1,0 +1,151 @@
+package dev.ferry.replication.service;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.ferry.replication.api.InvalidObjectException;
+import dev.ferry.replication.api.ObjectKey;
+import dev.ferry.replication.api.ObjectMeta;
+import dev.ferry.replication.api.ReplicationCodec;
+import dev.ferry.replication.api.ReplicationDestination;
+import dev.ferry.replication.api.ReplicationObject;
+import dev.ferry.replication.api.ReplicationSource;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Consumes {@code volsync.replication-sources} and {@code volsync.replication-destinations} (key
+ * {@code namespace/name}). A valid object is stored and reconciled; an invalid one is stored as such and answered
+ * with a {@code Synchronizing=False} status naming the problem; a tombstone deletes the object and runs its mover's
+ * Cleanup. Only a record whose key is not {@code namespace/name} goes to the topic's {@code .dlq}, with the reason in
+ * the {@code ferry-dlq-reason} header. The offset is committed once the database has the record.
+ */
+@ApplicationScoped
+public class ReplicationIngest {
+
+    private static final Logger LOG = Logger.getLogger(ReplicationIngest.class);
+    public static final String SOURCES = "volsync-sources";
+    public static final String DESTINATIONS = "volsync-destinations";
+    public static final String SOURCES_DLQ = "volsync-sources-dlq";
+    public static final String DESTINATIONS_DLQ = "volsync-destinations-dlq";
+    public static final String REASON_HEADER = "ferry-dlq-reason";
+    static final String CONTENT_TYPE_HEADER = "content-type";
+
+    private final ReplicationRepository repository;
+    private final ReplicationController controller;
+    private final StatusPublisher publisher;
+    private final MutinyEmitter<byte[]> sourcesDlq;
+    private final MutinyEmitter<byte[]> destinationsDlq;
+    private final ReplicationCodec codec = new ReplicationCodec();
+
+    public ReplicationIngest(ReplicationRepository repository, ReplicationController controller,
+            StatusPublisher publisher, @Channel(SOURCES_DLQ) MutinyEmitter<byte[]> sourcesDlq,
+            @Channel(DESTINATIONS_DLQ) MutinyEmitter<byte[]> destinationsDlq) {
+        this.repository = repository;
+        this.controller = controller;
+        this.publisher = publisher;
+        this.sourcesDlq = sourcesDlq;
+        this.destinationsDlq = destinationsDlq;
+    }
+
+    @Incoming(SOURCES)
+    public Uni<Void> onSource(Message<byte[]> record) {
+        return ingest(ReplicationSource.KIND, record, sourcesDlq);
+    }
+
+    @Incoming(DESTINATIONS)
+    public Uni<Void> onDestination(Message<byte[]> record) {
+        return ingest(ReplicationDestination.KIND, record, destinationsDlq);
+    }
+
+    private Uni<Void> ingest(String kind, Message<byte[]> record, MutinyEmitter<byte[]> dlq) {
+        IncomingKafkaRecordMetadata<?, ?> in = record.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
+        Object rawKey = in.getKey();
+        Optional<ObjectKey> key = ObjectKey.parse(rawKey == null ? null : rawKey.toString());
+        Uni<Void> work;
+        if (key.isEmpty()) {
+            work = deadLetter(in, record.getPayload(), dlq, "record key " + (rawKey == null ? "(none)"
+                    : "\"" + rawKey + "\"") + " is not namespace/name");
+        } else {
+            ObjectRef ref = new ObjectRef(kind, key.get());
+            work = record.getPayload() == null ? delete(ref) : store(ref, record.getPayload(), contentType(in));
+        }
+        return work.onFailure().invoke(e -> LOG.warnf("%s record at %s-%d@%d not stored yet: %s", kind,
+                in.getTopic(), in.getPartition(), in.getOffset(), e.getMessage()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(30)).indefinitely()
+                .chain(() -> Uni.createFrom().completionStage(record.ack()));
+    }
+
+    private Uni<Void> store(ObjectRef ref, byte[] value, String contentType) {
+        String objectJson;
+        String invalid = null;
+        UUID uid = UUID.randomUUID();
+        try {
+            ReplicationObject object = ReplicationSource.KIND.equals(ref.kind())
+                    ? codec.readSource(ref.key(), value, contentType)
+                    : codec.readDestination(ref.key(), value, contentType);
+            uid = uidOf(object.metadata()).orElse(uid);
+            objectJson = codec.writeString(object);
+        } catch (InvalidObjectException e) {
+            invalid = e.getMessage();
+            ObjectNode minimal = codec.mapper().createObjectNode().put("apiVersion", ReplicationObject.API_VERSION)
+                    .put("kind", ref.kind());
+            minimal.putObject("metadata").put("name", ref.name()).put("namespace", ref.namespace());
+            objectJson = minimal.toString();
+        }
+        return repository.upsert(ref, uid, objectJson, invalid).invoke(row -> controller.enqueue(ref)).replaceWithVoid();
+    }
+
+    private Uni<Void> delete(ObjectRef ref) {
+        return repository.delete(ref).chain(row -> {
+            if (row.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            ReplicationObject last = controller.decode(ref.kind(), row.get(),
+                    dev.ferry.replication.reconcile.Reconciler.emptyStatusOf(ref.kind()));
+            controller.finalizeDeleted(ref, last);
+            return publisher.tombstone(ref);
+        });
+    }
+
+    private static Optional<UUID> uidOf(ObjectMeta meta) {
+        try {
+            return meta.uid() == null ? Optional.empty() : Optional.of(UUID.fromString(meta.uid()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String contentType(IncomingKafkaRecordMetadata<?, ?> in) {
+        Header header = in.getHeaders().lastHeader(CONTENT_TYPE_HEADER);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static Uni<Void> deadLetter(IncomingKafkaRecordMetadata<?, ?> in, byte[] value,
+            MutinyEmitter<byte[]> dlq, String reason) {
+        RecordHeaders headers = new RecordHeaders();
+        in.getHeaders().forEach(headers::add);
+        headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        headers.add("ferry-dlq-origin", (in.getTopic() + "-" + in.getPartition() + "@" + in.getOffset())
+                .getBytes(StandardCharsets.UTF_8));
+        OutgoingKafkaRecordMetadata<Object> out = OutgoingKafkaRecordMetadata.builder().withKey(in.getKey())
+                .withHeaders(headers).build();
+        LOG.warnf("Record %s-%d@%d sent to the dead-letter topic: %s", in.getTopic(), in.getPartition(),
+                in.getOffset(), reason);
+        return dlq.sendMessage(Message.of(value == null ? new byte[0] : value).addMetadata(out));
+    }
+}

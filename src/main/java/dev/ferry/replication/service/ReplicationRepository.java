@@ -1,0 +1,96 @@
+package dev.ferry.replication.service;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.ferry.replication.api.ObjectKey;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * {@code replication_objects} through the reactive PostgreSQL client (set-based statements, usable from any thread
+ * without a Hibernate session): upsert on every record, status written by the controller, delete on tombstones.
+ */
+@ApplicationScoped
+public class ReplicationRepository {
+
+    private static final String COLUMNS = "kind, namespace, name, uid, generation, created_at, object::text, invalid, "
+            + "status::text";
+
+    private final Pool pool;
+
+    public ReplicationRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * Stores the latest record of an object (keeping its uid and creation time; the generation grows when the spec
+     * changes) and returns the row.
+     */
+    public Uni<StoredObject> upsert(ObjectRef ref, UUID uid, String objectJson, String invalid) {
+        return pool.preparedQuery("""
+                INSERT INTO replication_objects (kind, namespace, name, uid, object, invalid)
+                VALUES ($1, $2, $3, $4, $5::text::jsonb, $6)
+                ON CONFLICT (kind, namespace, name) DO UPDATE SET
+                    object = EXCLUDED.object,
+                    invalid = EXCLUDED.invalid,
+                    generation = replication_objects.generation
+                        + CASE WHEN replication_objects.object -> 'spec' IS DISTINCT FROM EXCLUDED.object -> 'spec'
+                               THEN 1 ELSE 0 END,
+                    updated_at = now()
+                RETURNING """ + " " + COLUMNS)
+                .execute(Tuple.of(ref.kind(), ref.namespace(), ref.name(), uid, objectJson, invalid))
+                .map(rows -> read(rows.iterator().next()));
+    }
+
+    public Uni<Optional<StoredObject>> find(ObjectRef ref) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM replication_objects "
+                + "WHERE kind = $1 AND namespace = $2 AND name = $3")
+                .execute(Tuple.of(ref.kind(), ref.namespace(), ref.name())).map(ReplicationRepository::first);
+    }
+
+    /** Writes the status of exactly this incarnation of the object (same uid); false when it is gone. */
+    public Uni<Boolean> saveStatus(ObjectRef ref, UUID uid, String statusJson) {
+        return pool.preparedQuery("UPDATE replication_objects SET status = $5::text::jsonb, updated_at = now() "
+                + "WHERE kind = $1 AND namespace = $2 AND name = $3 AND uid = $4")
+                .execute(Tuple.of(ref.kind(), ref.namespace(), ref.name(), uid, statusJson))
+                .map(rows -> rows.rowCount() > 0);
+    }
+
+    public Uni<Optional<StoredObject>> delete(ObjectRef ref) {
+        return pool.preparedQuery("DELETE FROM replication_objects WHERE kind = $1 AND namespace = $2 AND name = $3 "
+                + "RETURNING " + COLUMNS).execute(Tuple.of(ref.kind(), ref.namespace(), ref.name()))
+                .map(ReplicationRepository::first);
+    }
+
+    public Uni<List<ObjectRef>> all() {
+        return pool.query("SELECT kind, namespace, name FROM replication_objects").execute().map(rows -> {
+            List<ObjectRef> refs = new ArrayList<>();
+            for (Row row : rows) {
+                refs.add(new ObjectRef(row.getString(0), new ObjectKey(row.getString(1), row.getString(2))));
+            }
+            return refs;
+        });
+    }
+
+    private static Optional<StoredObject> first(RowSet<Row> rows) {
+        var it = rows.iterator();
+        return it.hasNext() ? Optional.of(read(it.next())) : Optional.empty();
+    }
+
+    private static StoredObject read(Row row) {
+        OffsetDateTime created = row.getOffsetDateTime(5);
+        return new StoredObject(new ObjectRef(row.getString(0), new ObjectKey(row.getString(1), row.getString(2))),
+                row.getUUID(3), row.getLong(4), created == null ? null : created.withOffsetSameInstant(ZoneOffset.UTC)
+                        .toInstant(),
+                row.getString(6), row.getString(7), row.getString(8));
+    }
+}

@@ -1,0 +1,9 @@
+package dev.ferry.replication.service;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A row of {@code replication_objects}: the accepted object (JSON, without status), its status and identity. */
+public record StoredObject(ObjectRef ref, UUID uid, long generation, Instant createdAt, String object, String invalid,
+        String status) {
+}

@@ -1,0 +1,18 @@
+package dev.ferry.replication.volume;
+
+import java.util.Optional;
+
+import dev.ferry.replication.mover.MoverException;
+
+/** Services that give a listening mover an address (in Kubernetes: a Service; locally: a loopback port). */
+public interface ServiceBackend {
+
+    record Address(String host, int port) {
+    }
+
+    /** Ensures the service exists; its address once assigned (empty while pending). */
+    Optional<Address> ensure(String namespace, String name, Owner owner, Integer requestedPort)
+            throws MoverException;
+
+    void deleteOwned(Owner owner) throws MoverException;
+}

@@ -1,0 +1,126 @@
+package dev.ferry.replication.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Records in VolSync's CRD shape, JSON or YAML, are read; anything else names its problem. */
+class ReplicationCodecTest {
+
+    final ReplicationCodec codec = new ReplicationCodec();
+    final ObjectKey key = new ObjectKey("team-a", "app");
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void givenASourceInJson_whenRead_thenEveryFieldOfTheCrdIsThere() throws Exception {
+        ReplicationSource rs = codec.readSource(key, bytes("""
+                {"apiVersion":"volsync.backube/v1alpha1","kind":"ReplicationSource",
+                 "metadata":{"name":"app","namespace":"team-a","labels":{"x":"y"}},
+                 "spec":{"sourcePVC":"data","trigger":{"schedule":"*/5 * * * *"},
+                  "restic":{"copyMethod":"Snapshot","repository":"repo","pruneIntervalDays":3,
+                   "retain":{"daily":5,"within":"3d"},"unlock":"u1","cacheCapacity":"2Gi"}},
+                 "status":{"lastSyncTime":"2020-01-01T00:00:00Z"}}"""), null);
+        assertThat(rs.metadata().labels()).containsEntry("x", "y");
+        assertThat(rs.spec().trigger().schedule()).isEqualTo("*/5 * * * *");
+        assertThat(rs.spec().restic().retain().daily()).isEqualTo(5);
+        assertThat(rs.spec().restic().retain().within()).isEqualTo("3d");
+        assertThat(rs.spec().restic().volumeOptions().copyMethod()).isEqualTo("Snapshot");
+        assertThat(rs.status()).as("status is a subresource: never taken from the record").isNull();
+    }
+
+    @Test
+    void givenADestinationInYaml_whenTheHeaderSaysSo_thenItIsRead() throws Exception {
+        String yaml = """
+                apiVersion: volsync.backube/v1alpha1
+                kind: ReplicationDestination
+                metadata:
+                  name: app
+                spec:
+                  trigger:
+                    manual: first
+                  rsync:
+                    copyMethod: Snapshot
+                    capacity: 10Gi
+                    accessModes: [ReadWriteOnce]
+                """;
+        ReplicationDestination rd = codec.readDestination(key, bytes(yaml), "application/yaml");
+        assertThat(rd.metadata().namespace()).as("namespace from the key").isEqualTo("team-a");
+        assertThat(rd.spec().rsync().capacity()).isEqualTo("10Gi");
+        assertThat(rd.spec().rsync().accessModes()).containsExactly("ReadWriteOnce");
+        assertThat(codec.readDestination(key, bytes(yaml), null).spec().trigger().manual())
+                .as("without a header, a value not starting with { is YAML").isEqualTo("first");
+    }
+
+    @Test
+    void givenBadRecords_whenRead_thenTheProblemIsNamed() {
+        assertThatThrownBy(() -> codec.readSource(key, bytes("{\"apiVersion\":\"v1\",\"kind\":\"ReplicationSource\","
+                + "\"spec\":{}}"), null)).isInstanceOf(InvalidObjectException.class)
+                .hasMessage("apiVersion: Unsupported value: \"v1\": supported values: \"volsync.backube/v1alpha1\"");
+        assertThatThrownBy(() -> codec.readSource(key, bytes("{\"apiVersion\":\"volsync.backube/v1alpha1\","
+                + "\"kind\":\"ReplicationDestination\",\"spec\":{}}"), null))
+                .hasMessageStartingWith("kind: Unsupported value: \"ReplicationDestination\"");
+        assertThatThrownBy(() -> codec.readSource(key, bytes("{\"apiVersion\":\"volsync.backube/v1alpha1\","
+                + "\"kind\":\"ReplicationSource\",\"metadata\":{\"name\":\"other\"},\"spec\":{}}"), null))
+                .hasMessage("metadata.name: Invalid value: \"other\": does not match the record key team-a/app");
+        assertThatThrownBy(() -> codec.readSource(key, bytes("{\"apiVersion\":\"volsync.backube/v1alpha1\","
+                + "\"kind\":\"ReplicationSource\",\"spec\":{\"trigger\":{\"schedule\":\"every day\"}}}"), null))
+                .hasMessageStartingWith("spec.trigger.schedule: Invalid value: \"every day\"");
+        assertThatThrownBy(() -> codec.readSource(key, bytes("{\"apiVersion\":\"volsync.backube/v1alpha1\","
+                + "\"kind\":\"ReplicationSource\",\"spec\":{\"sourcePVC\":\"../x\"}}"), null))
+                .hasMessageStartingWith("spec.sourcePVC: Invalid value: \"../x\"");
+        assertThatThrownBy(() -> codec.readSource(key, bytes("{not json"), "application/json"))
+                .hasMessageStartingWith("cannot parse ReplicationSource:");
+        assertThatThrownBy(() -> codec.readSource(key, bytes("{\"apiVersion\":\"volsync.backube/v1alpha1\","
+                + "\"kind\":\"ReplicationSource\",\"spec\":{\"paused\":\"maybe\"}}"), null))
+                .hasMessageContaining("paused");
+    }
+
+    @Test
+    void givenAStatus_whenWritten_thenItHasKubernetesTimesAndOmitsEmptyFields() throws Exception {
+        ReplicationSourceStatus status = new ReplicationSourceStatus();
+        status.lastSyncTime = Instant.parse("2026-01-02T03:04:05.678Z");
+        status.lastSyncDuration = "1m2.5s";
+        status.latestMoverStatus = MoverStatus.empty();
+        status.rsync = new RsyncStatus("volsync-rsync-src-dest-app", null, null);
+        status.setCondition("Synchronizing", "False", "WaitingForManual", "Waiting for manual trigger",
+                Instant.parse("2026-01-02T03:04:05Z"));
+        JsonNode json = codec.mapper().readTree(codec.write(status));
+        assertThat(json.get("lastSyncTime").asText()).isEqualTo("2026-01-02T03:04:05Z");
+        assertThat(json.get("lastSyncDuration").asText()).isEqualTo("1m2.5s");
+        assertThat(json.has("lastSyncStartTime")).isFalse();
+        assertThat(json.get("latestMoverStatus").isObject()).isTrue();
+        assertThat(json.get("rsync").get("sshKeys").asText()).isEqualTo("volsync-rsync-src-dest-app");
+        assertThat(json.get("conditions").get(0).get("lastTransitionTime").asText())
+                .isEqualTo("2026-01-02T03:04:05Z");
+        ReplicationDestinationStatus rd = new ReplicationDestinationStatus();
+        rd.latestImage = TypedLocalObjectReference.volumeSnapshot("dst-20260102030405");
+        assertThat(codec.writeString(rd)).isEqualTo("{\"latestImage\":{\"apiGroup\":"
+                + "\"snapshot.storage.k8s.io\",\"kind\":\"VolumeSnapshot\",\"name\":\"dst-20260102030405\"}}");
+        ReplicationSource rs = codec.readSource(key, bytes("{\"apiVersion\":\"volsync.backube/v1alpha1\","
+                + "\"kind\":\"ReplicationSource\",\"spec\":{\"sourcePVC\":\"data\"}}"), null);
+        assertThat(codec.writeString(rs)).isEqualTo("{\"apiVersion\":\"volsync.backube/v1alpha1\","
+                + "\"kind\":\"ReplicationSource\",\"metadata\":{\"name\":\"app\",\"namespace\":\"team-a\"},"
+                + "\"spec\":{\"sourcePVC\":\"data\"}}");
+        assertThat(codec.read(codec.writeString(status), ReplicationSourceStatus.class).lastSyncTime)
+                .isEqualTo(Instant.parse("2026-01-02T03:04:05Z"));
+    }
+
+    @Test
+    void givenKeys_whenParsed_thenOnlyNamespaceSlashNameIsAccepted() {
+        assertThat(ObjectKey.parse("team-a/app")).contains(key);
+        assertThat(ObjectKey.parse("app")).isEmpty();
+        assertThat(ObjectKey.parse("a/b/c")).isEmpty();
+        assertThat(ObjectKey.parse("../etc")).isEmpty();
+        assertThat(ObjectKey.parse("Team/app")).isEmpty();
+        assertThat(ObjectKey.parse(null)).isEmpty();
+    }
+}

@@ -1,0 +1,167 @@
+package dev.ferry.replication.mover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.ferry.replication.api.MoverStatus;
+import dev.ferry.replication.api.RcloneDestinationSpec;
+import dev.ferry.replication.api.RcloneSourceSpec;
+import dev.ferry.replication.api.ReplicationDestination;
+import dev.ferry.replication.api.ReplicationDestinationSpec;
+import dev.ferry.replication.api.ReplicationSource;
+import dev.ferry.replication.api.ReplicationSourceSpec;
+import dev.ferry.replication.api.ReplicationStatus;
+import dev.ferry.replication.api.TriggerSpec;
+import dev.ferry.replication.support.LocalCluster;
+import dev.ferry.replication.support.Trees;
+
+/** Given an rclone remote (a local path), the real rclone carries a volume there and back exactly. */
+class RcloneMoverTest {
+
+    private static final String NS = "team-b";
+
+    @TempDir
+    Path base;
+    LocalCluster cluster;
+    Path remote;
+
+    @BeforeEach
+    void start() throws Exception {
+        cluster = new LocalCluster(base);
+        remote = Files.createDirectories(base.resolve("remote"));
+        cluster.secret(NS, "rclone-secret", Map.of("rclone.conf", "[store]\ntype = local\n"));
+    }
+
+    @AfterEach
+    void stop() {
+        cluster.close();
+    }
+
+    ReplicationSource source(String manual) {
+        return LocalCluster.source(NS, "app", new ReplicationSourceSpec("data", new TriggerSpec(null, manual), null,
+                null, new RcloneSourceSpec("Snapshot", null, null, null, null, "rclone-secret", "store",
+                        remote.resolve("bucket").toString(), null, null, null, null, null),
+                null, null, null, null));
+    }
+
+    ReplicationDestination destination(String manual) {
+        return LocalCluster.destination(NS, "restore", new ReplicationDestinationSpec(new TriggerSpec(null, manual),
+                null, null, new RcloneDestinationSpec("Direct", "1Gi", null, List.of("ReadWriteOnce"), null, null,
+                        "rclone-secret", "store", remote.resolve("bucket").toString(), null, null, null, null, null),
+                null, null, null));
+    }
+
+    static boolean synced(ReplicationStatus s, String manual) {
+        return manual.equals(s.lastManualSync) && s.lastSyncStartTime == null && s.synchronizing()
+                .filter(c -> "WaitingForManual".equals(c.reason())).isPresent();
+    }
+
+    static long transferredBytes(String logs) {
+        Matcher m = Pattern.compile("Transferred:\\s+([0-9.]+) (B|KiB|MiB|GiB) /").matcher(logs);
+        assertThat(m.find()).as("rclone stats in %s", logs).isTrue();
+        int power = List.of("B", "KiB", "MiB", "GiB").indexOf(m.group(2));
+        return (long) (Double.parseDouble(m.group(1)) * Math.pow(1024, power));
+    }
+
+    @Test
+    void givenAVolume_whenPushedAndPulledThroughTheRemote_thenContentsPermissionsAndDeletionsMatch()
+            throws Exception {
+        Path data = cluster.pvc(NS, "data");
+        Trees.populate(data, 3, 45, false);
+        ReplicationSource rs = source("one");
+        cluster.reconcileUntil(rs, s -> synced(s, "one"), Duration.ofSeconds(60));
+        assertThat(rs.status().latestMoverStatus.result()).isEqualTo(MoverStatus.SUCCESSFUL);
+        assertThat(remote.resolve("bucket/permissions.facl")).exists();
+        long full = transferredBytes(rs.status().latestMoverStatus.logs());
+
+        ReplicationDestination rd = destination("one");
+        cluster.reconcileUntil(rd, s -> synced(s, "one"), Duration.ofSeconds(60));
+        Path restored = base.resolve("volumes").resolve(NS).resolve("volsync-restore-dest");
+        assertThat(Trees.describe(restored)).isEqualTo(Trees.describe(data));
+        assertThat(rd.status().latestImage.kind()).isEqualTo("PersistentVolumeClaim");
+        assertThat(rd.status().latestImage.name()).isEqualTo("volsync-restore-dest");
+
+        byte[] changed = Files.readAllBytes(data.resolve("file-0.bin"));
+        changed[0] ^= 1;
+        Files.write(data.resolve("file-0.bin"), changed);
+        Files.delete(data.resolve("a/b/c/file-2.bin"));
+        ReplicationSource rs2 = new ReplicationSource(rs.apiVersion(), rs.kind(), rs.metadata(),
+                new ReplicationSourceSpec("data", new TriggerSpec(null, "two"), null, null, rs.spec().rclone(), null,
+                        null, null, null), rs.status());
+        cluster.reconcileUntil(rs2, s -> synced(s, "two"), Duration.ofSeconds(60));
+        long incremental = transferredBytes(rs2.status().latestMoverStatus.logs());
+        System.out.printf("rclone bytes transferred: full %d, after a change %d%n", full, incremental);
+        assertThat(incremental).isLessThan(full / 10);
+
+        ReplicationDestination rd2 = new ReplicationDestination(rd.apiVersion(), rd.kind(), rd.metadata(),
+                new ReplicationDestinationSpec(new TriggerSpec(null, "two"), null, null, rd.spec().rclone(), null,
+                        null, null), rd.status());
+        cluster.reconcileUntil(rd2, s -> synced(s, "two"), Duration.ofSeconds(60));
+        assertThat(Trees.describe(restored)).isEqualTo(Trees.describe(data));
+        assertThat(restored.resolve("a/b/c/file-2.bin")).doesNotExist();
+    }
+
+    @Test
+    void givenNoConfigSecret_whenSynchronizing_thenTheConditionNamesTheMissingSecret() throws Exception {
+        cluster.pvc(NS, "data");
+        ReplicationSource rs = LocalCluster.source(NS, "app", new ReplicationSourceSpec("data", null, null, null,
+                new RcloneSourceSpec("Direct", null, null, null, null, "absent", "store", "/x", null, null, null,
+                        null, null),
+                null, null, null, null));
+        cluster.reconciler.reconcile(rs);
+        cluster.reconciler.reconcile(rs);
+        assertThat(rs.status().synchronizing()).get().satisfies(c -> {
+            assertThat(c.status()).isEqualTo("False");
+            assertThat(c.reason()).isEqualTo("Error");
+            assertThat(c.message()).isEqualTo("secrets \"absent\" not found");
+        });
+        assertThat(rs.status().lastSyncStartTime).as("an error does not change the state").isNotNull();
+    }
+
+    @Test
+    void givenASecretWithoutRcloneConf_whenSynchronizing_thenVolSyncsFieldErrorIsShown() throws Exception {
+        cluster.pvc(NS, "data");
+        cluster.secret(NS, "wrong", Map.of("other", "x"));
+        ReplicationSource rs = LocalCluster.source(NS, "app", new ReplicationSourceSpec("data", null, null, null,
+                new RcloneSourceSpec("Direct", null, null, null, null, "wrong", "store", "/x", null, null, null,
+                        null, null),
+                null, null, null, null));
+        cluster.reconciler.reconcile(rs);
+        cluster.reconciler.reconcile(rs);
+        assertThat(rs.status().synchronizing().orElseThrow().message()).isEqualTo("secret is missing field: rclone.conf");
+    }
+
+    @Test
+    void givenAPausedSource_whenReconciled_thenTheJobExistsButNothingMovesUntilUnpaused() throws Exception {
+        Path data = cluster.pvc(NS, "data");
+        Trees.populate(data, 5, 6, false);
+        RcloneSourceSpec spec = new RcloneSourceSpec("Direct", null, null, null, null, "rclone-secret", "store",
+                remote.resolve("paused").toString(), null, null, null, null, null);
+        ReplicationSource paused = LocalCluster.source(NS, "app", new ReplicationSourceSpec("data",
+                new TriggerSpec(null, "one"), null, null, spec, null, null, null, true));
+        for (int i = 0; i < 5; i++) {
+            cluster.reconciler.reconcile(paused);
+        }
+        assertThat(cluster.jobs.get(NS, "volsync-rclone-src-app")).get()
+                .satisfies(job -> assertThat(job.parallelism()).isZero());
+        assertThat(paused.status().synchronizing().orElseThrow().reason()).isEqualTo("SyncInProgress");
+        assertThat(remote.resolve("paused")).doesNotExist();
+        ReplicationSource resumed = new ReplicationSource(paused.apiVersion(), paused.kind(), paused.metadata(),
+                new ReplicationSourceSpec("data", new TriggerSpec(null, "one"), null, null, spec, null, null, null,
+                        false), paused.status());
+        cluster.reconcileUntil(resumed, s -> synced(s, "one"), Duration.ofSeconds(60));
+        assertThat(remote.resolve("paused/secret.txt")).exists();
+    }
+}

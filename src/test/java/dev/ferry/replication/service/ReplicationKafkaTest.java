@@ -1,0 +1,213 @@
+package dev.ferry.replication.service;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.ferry.replication.job.JobStatus;
+import dev.ferry.replication.support.Trees;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import jakarta.inject.Inject;
+
+/**
+ * Given Ferry with the embedded broker and database: an object published on its topic is reconciled with the real
+ * mover, and its status appears on {@code volsync.status}; invalid objects get an Error status, unkeyed records go to
+ * the dead-letter topic, a tombstone deletes the object.
+ */
+@QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReplicationKafkaTest {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+    @Inject
+    ReplicationRuntime runtime;
+    @Inject
+    ReplicationRepository repository;
+
+    final ObjectMapper mapper = new ObjectMapper();
+    final List<ConsumerRecord<String, String>> statuses = new CopyOnWriteArrayList<>();
+    KafkaCompanion companion;
+    ConsumerTask<String, String> statusTask;
+    String ns;
+
+    @BeforeAll
+    void subscribe() {
+        companion = new KafkaCompanion(bootstrapServers);
+        ns = "kt-" + UUID.randomUUID().toString().substring(0, 8);
+        statusTask = companion.consume(Serdes.String(), Serdes.String()).withGroupId("status-" + ns)
+                .withAutoCommit().fromTopics("volsync.status");
+        statusTask.getMulti().subscribe().with(statuses::add);
+    }
+
+    @AfterAll
+    void close() {
+        statusTask.stop();
+        companion.close();
+    }
+
+    Optional<JsonNode> latestStatus(String key) {
+        return statuses.stream().filter(r -> key.equals(r.key())).reduce((a, b) -> b).map(r -> {
+            try {
+                return r.value() == null ? mapper.nullNode() : mapper.readTree(r.value());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** When the broker got the record (its producer timestamp), read back from the topic. */
+    Instant publishedAt(String key) {
+        ConsumerTask<String, String> sources = companion.consume(Serdes.String(), Serdes.String())
+                .withGroupId("sources-" + UUID.randomUUID()).withAutoCommit()
+                .fromTopics("volsync.replication-sources");
+        ConsumerRecord<String, String> record = await().atMost(Duration.ofSeconds(30)).until(
+                () -> sources.getRecords().stream().filter(r -> key.equals(r.key())).findFirst().orElse(null),
+                r -> r != null);
+        sources.stop();
+        return Instant.ofEpochMilli(record.timestamp());
+    }
+
+    void produce(String topic, String key, String value, String contentType) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
+        if (contentType != null) {
+            record.headers().add("content-type", contentType.getBytes(StandardCharsets.UTF_8));
+        }
+        companion.produce(Serdes.String(), Serdes.String()).fromRecords(record).awaitCompletion();
+    }
+
+    @Test
+    void givenASourcePublished_whenReconciled_thenTheMoverRunsAndItsStatusIsPublishedThenATombstoneDeletesIt()
+            throws Exception {
+        Path volumes = runtime.config().volumesRoot();
+        Path data = Files.createDirectories(volumes.resolve(ns).resolve("data"));
+        Trees.populate(data, 7, 12, false);
+        Path remote = Files.createDirectories(Path.of("target/ferry-test/remote").toAbsolutePath()).resolve(ns);
+        Path secret = Files.createDirectories(runtime.config().secretsRoot().resolve(ns).resolve("rclone-secret"));
+        Files.writeString(secret.resolve("rclone.conf"), "[store]\ntype = local\n");
+        String yaml = """
+                apiVersion: volsync.backube/v1alpha1
+                kind: ReplicationSource
+                metadata:
+                  name: app
+                  namespace: %s
+                spec:
+                  sourcePVC: data
+                  trigger:
+                    manual: one
+                  rclone:
+                    copyMethod: Direct
+                    rcloneConfig: rclone-secret
+                    rcloneConfigSection: store
+                    rcloneDestPath: %s
+                """.formatted(ns, remote);
+        produce("volsync.replication-sources", ns + "/app", yaml, "application/yaml");
+        JobStatus job = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1))
+                .until(() -> runtime.jobs().get(ns, "volsync-rclone-src-app").orElse(null), j -> j != null);
+        System.out.printf("object published -> mover job started: %d ms%n",
+                Duration.between(publishedAt(ns + "/app"), job.startTime()).toMillis());
+
+        JsonNode status = await().atMost(Duration.ofSeconds(60)).until(() -> latestStatus(ns + "/app").orElse(null),
+                s -> s != null && "one".equals(s.path("status").path("lastManualSync").asText()));
+        assertThat(status.get("kind").asText()).isEqualTo("ReplicationSource");
+        assertThat(status.get("metadata").get("name").asText()).isEqualTo("app");
+        assertThat(status.get("metadata").get("namespace").asText()).isEqualTo(ns);
+        JsonNode body = status.get("status");
+        assertThat(body.get("latestMoverStatus").get("result").asText()).isEqualTo("Successful");
+        assertThat(body.get("lastSyncTime").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        assertThat(body.has("lastSyncDuration")).isTrue();
+        JsonNode condition = body.get("conditions").get(0);
+        assertThat(condition.get("type").asText()).isEqualTo("Synchronizing");
+        assertThat(condition.get("reason").asText()).isIn("CleaningUp", "WaitingForManual");
+        await().atMost(Duration.ofSeconds(10)).until(() -> latestStatus(ns + "/app").orElseThrow().path("status")
+                .path("conditions").get(0).path("reason").asText().equals("WaitingForManual"));
+        Map<String, String> expected = Trees.describe(data);
+        Map<String, String> actual = Trees.describe(remote);
+        actual.remove("permissions.facl");
+        assertThat(actual.keySet()).isEqualTo(expected.keySet());
+
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).containsPattern("volsync_sync_duration_seconds_count\\{[^}]*obj_name=\"app\"[^}]*"
+                + "obj_namespace=\"" + ns + "\"");
+        assertThat(metrics).containsPattern("volsync_volume_out_of_sync\\{[^}]*method=\"rclone\"[^}]*"
+                + "obj_namespace=\"" + ns + "\"[^}]*role=\"source\"[^}]*\\} 0");
+        assertThat(metrics).contains("volsync_missed_intervals_total");
+
+        // warm: a second object once the pipeline has run
+        produce("volsync.replication-sources", ns + "/app2", yaml.replace("name: app", "name: app2")
+                .replace(remote.toString(), remote + "-2"), "application/yaml");
+        JobStatus warmJob = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1))
+                .until(() -> runtime.jobs().get(ns, "volsync-rclone-src-app2").orElse(null), j -> j != null);
+        System.out.printf("object published -> mover job started (warm): %d ms%n",
+                Duration.between(publishedAt(ns + "/app2"), warmJob.startTime()).toMillis());
+        await().atMost(Duration.ofSeconds(60)).until(() -> latestStatus(ns + "/app2").orElse(null),
+                s -> s != null && "one".equals(s.path("status").path("lastManualSync").asText()));
+
+        produce("volsync.replication-sources", ns + "/app", null, null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> latestStatus(ns + "/app").orElseThrow().isNull());
+        await().atMost(Duration.ofSeconds(30)).until(() -> repository.find(new ObjectRef("ReplicationSource",
+                new dev.ferry.replication.api.ObjectKey(ns, "app"))).await().atMost(Duration.ofSeconds(5)).isEmpty());
+        assertThat(Files.exists(data)).as("the user's volume survives the delete").isTrue();
+    }
+
+    @Test
+    void givenAnInvalidObject_whenPublished_thenItsStatusNamesTheProblem() {
+        produce("volsync.replication-destinations", ns + "/broken",
+                "{\"apiVersion\":\"volsync.backube/v1beta9\",\"kind\":\"ReplicationDestination\",\"spec\":{}}", null);
+        JsonNode status = await().atMost(Duration.ofSeconds(30))
+                .until(() -> latestStatus(ns + "/broken").orElse(null), s -> s != null);
+        assertThat(status.get("kind").asText()).isEqualTo("ReplicationDestination");
+        JsonNode condition = status.get("status").get("conditions").get(0);
+        assertThat(condition.get("status").asText()).isEqualTo("False");
+        assertThat(condition.get("reason").asText()).isEqualTo("Error");
+        assertThat(condition.get("message").asText()).isEqualTo(
+                "apiVersion: Unsupported value: \"volsync.backube/v1beta9\": supported values: \"volsync.backube/v1alpha1\"");
+
+        produce("volsync.replication-destinations", ns + "/nomover",
+                "{\"apiVersion\":\"volsync.backube/v1alpha1\",\"kind\":\"ReplicationDestination\",\"spec\":{}}", null);
+        JsonNode noMover = await().atMost(Duration.ofSeconds(30))
+                .until(() -> latestStatus(ns + "/nomover").orElse(null), s -> s != null);
+        assertThat(noMover.get("status").get("conditions").get(0).get("message").asText())
+                .isEqualTo("a replication method must be specified");
+    }
+
+    @Test
+    void givenARecordWithoutANamespacedKey_whenPublished_thenItGoesToTheDeadLetterTopicWithTheReason() {
+        ConsumerTask<String, String> dlq = companion.consume(Serdes.String(), Serdes.String())
+                .withGroupId("dlq-" + ns).withAutoCommit().fromTopics("volsync.replication-sources.dlq");
+        String value = "{\"marker\":\"" + ns + "\"}";
+        produce("volsync.replication-sources", "no-namespace-" + ns, value, null);
+        ConsumerRecord<String, String> dead = await().atMost(Duration.ofSeconds(30)).until(
+                () -> dlq.getRecords().stream().filter(r -> value.equals(r.value())).findFirst().orElse(null),
+                r -> r != null);
+        dlq.stop();
+        assertThat(dead.key()).isEqualTo("no-namespace-" + ns);
+        assertThat(new String(dead.headers().lastHeader("ferry-dlq-reason").value(), StandardCharsets.UTF_8))
+                .isEqualTo("record key \"no-namespace-" + ns + "\" is not namespace/name");
+    }
+}
