@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.jboss.logging.Logger;
@@ -42,20 +44,31 @@ public final class DevServicesConfigSourceFactory implements ConfigSourceFactory
         // One lock for the whole JVM: the factory runs again on each restart, possibly from another class loader.
         synchronized (System.getProperties()) {
             boolean containers = useContainers(context);
+            // The database starts on another thread while the broker starts on this one (a second or two each).
+            // Only this thread reads and writes the system properties that remember what was started.
+            CompletableFuture<Map<String, String>> database = CompletableFuture.completedFuture(Map.of());
+            if (isBlank(context.getValue("quarkus.datasource.reactive.url"))) {
+                Map<String, String> previous = previouslyStarted("postgres");
+                database = !previous.isEmpty() ? CompletableFuture.completedFuture(previous)
+                        : CompletableFuture.supplyAsync(() -> start("postgres", containers
+                                ? new ContainerPostgresServer(value(context, "ferry.embedded.postgres-image", "postgres:17-alpine"))
+                                : new EmbeddedPostgresServer(Integer.parseInt(value(context, "ferry.embedded.postgres-port", "0"))),
+                                started -> {
+                                }));
+            }
             if (isBlank(context.getValue("kafka.bootstrap.servers"))) {
                 // Read the topic file first: a bad file fails start-up at once, naming the file and the field.
                 TopicCatalog topics = TopicCatalog.load(Path.of(value(context, "ferry.topics-file", "kafka/topics.yaml")));
-                config.putAll(startOnce("kafka", () -> containers
+                Map<String, String> previous = previouslyStarted("kafka");
+                config.putAll(!previous.isEmpty() ? previous : remember("kafka", start("kafka", containers
                         ? new ContainerKafkaBroker(value(context, "ferry.embedded.kafka-image", "apache/kafka:4.1.1"))
                         : new EmbeddedKafkaBroker(Integer.parseInt(value(context, "ferry.embedded.kafka-port", "0"))),
-                        started -> TopicCreator.createAll(started.get("kafka.bootstrap.servers"), topics)));
+                        started -> TopicCreator.createAll(started.get("kafka.bootstrap.servers"), topics))));
             }
-            if (isBlank(context.getValue("quarkus.datasource.reactive.url"))) {
-                config.putAll(startOnce("postgres", () -> containers
-                        ? new ContainerPostgresServer(value(context, "ferry.embedded.postgres-image", "postgres:17-alpine"))
-                        : new EmbeddedPostgresServer(Integer.parseInt(value(context, "ferry.embedded.postgres-port", "0"))),
-                        started -> {
-                        }));
+            try {
+                config.putAll(remember("postgres", database.join()));
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
             }
         }
         if (config.isEmpty()) {
@@ -69,7 +82,8 @@ public final class DevServicesConfigSourceFactory implements ConfigSourceFactory
         return OptionalInt.of(275);
     }
 
-    private static Map<String, String> startOnce(String name, ServiceFactory factory, AfterStart afterStart) {
+    /** What an earlier start in this JVM (another class loader, an earlier app restart) left running. */
+    private static Map<String, String> previouslyStarted(String name) {
         String prefix = STARTED_PREFIX + name + ".";
         Map<String, String> previous = new HashMap<>();
         for (String key : System.getProperties().stringPropertyNames()) {
@@ -77,10 +91,15 @@ public final class DevServicesConfigSourceFactory implements ConfigSourceFactory
                 previous.put(key.substring(prefix.length()), System.getProperty(key));
             }
         }
-        if (!previous.isEmpty()) {
-            return previous;
-        }
-        ManagedService service = factory.create();
+        return previous;
+    }
+
+    private static Map<String, String> remember(String name, Map<String, String> started) {
+        started.forEach((key, value) -> System.setProperty(STARTED_PREFIX + name + "." + key, value));
+        return started;
+    }
+
+    private static Map<String, String> start(String name, ManagedService service, AfterStart afterStart) {
         long begin = System.nanoTime();
         Map<String, String> started;
         try {
@@ -92,7 +111,6 @@ public final class DevServicesConfigSourceFactory implements ConfigSourceFactory
                     + "); configure an external one instead (see README, 'Configuration')", e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "ferry-stop-" + name));
-        started.forEach((key, value) -> System.setProperty(prefix + key, value));
         LOG.infof("Started %s in %d ms", service.describe(), (System.nanoTime() - begin) / 1_000_000);
         return started;
     }
@@ -115,11 +133,6 @@ public final class DevServicesConfigSourceFactory implements ConfigSourceFactory
 
     private static boolean isBlank(ConfigValue value) {
         return value == null || value.getValue() == null || value.getValue().isBlank();
-    }
-
-    @FunctionalInterface
-    private interface ServiceFactory {
-        ManagedService create();
     }
 
     @FunctionalInterface

@@ -102,9 +102,12 @@ public class RpcRequestProcessor implements BatchProcessor {
     public Uni<List<ProducerRecord<String, byte[]>>> process(List<ConsumerRecord<String, byte[]>> records) {
         Instant now = clock.instant();
         List<Item> items = records.stream().map(Item::new).toList();
+        long[] marks = new long[6];
+        marks[0] = System.nanoTime();
         return sessions.withTransaction((session, tx) -> callers
                 .keys(session, items.stream().filter(i -> i.headers.caller() != null)
                         .map(i -> new ModelCaller(i.record.key(), i.headers.caller())).toList())
+                .invoke(() -> marks[1] = System.nanoTime())
                 .chain(keys -> {
                     List<Key> accepted = new ArrayList<>();
                     for (Item item : items) {
@@ -115,7 +118,9 @@ public class RpcRequestProcessor implements BatchProcessor {
                     }
                     return ledger.find(session, accepted);
                 })
+                .invoke(() -> marks[2] = System.nanoTime())
                 .chain(stored -> execute(session, items, stored, now))
+                .invoke(() -> marks[3] = System.nanoTime())
                 .chain(() -> {
                     Map<Key, Answer> fresh = new LinkedHashMap<>();
                     for (Item item : items) {
@@ -124,9 +129,18 @@ public class RpcRequestProcessor implements BatchProcessor {
                                     item.effects.stored()));
                         }
                     }
-                    return ledger.record(session, fresh);
+                    return ledger.record(session, fresh).invoke(() -> marks[4] = System.nanoTime());
                 }))
-                .map(ignored -> output(items));
+                .map(ignored -> {
+                    marks[5] = System.nanoTime();
+                    if (LOG.isDebugEnabled()) {
+                        LOG.debugf("%d requests: keys %.1f ms, verify+ledger lookup %.1f ms, execute %.1f ms, "
+                                + "ledger record %.1f ms, commit %.1f ms", items.size(), (marks[1] - marks[0]) / 1e6,
+                                (marks[2] - marks[1]) / 1e6, (marks[3] - marks[2]) / 1e6, (marks[4] - marks[3]) / 1e6,
+                                (marks[5] - marks[4]) / 1e6);
+                    }
+                    return output(items);
+                });
     }
 
     private void classify(Item item, Map<ModelCaller, byte[]> storedKeys) {
