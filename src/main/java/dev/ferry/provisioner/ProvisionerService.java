@@ -117,15 +117,15 @@ public class ProvisionerService {
     public Uni<ErrorResults> setPasswords(CallContext context, EntityPasswords params) {
         List<EntityPassword> changes = params.changes() == null ? List.of() : params.changes();
         List<Object> checked = new ArrayList<>(changes.size());
-        Set<String> wanted = new LinkedHashSet<>();
+        Set<ModelMachine> wanted = new LinkedHashSet<>();
         for (EntityPassword change : changes) {
             Object outcome = accessibleMachine(context, change.tag());
             checked.add(outcome);
             if (outcome instanceof MachineTag machine) {
-                wanted.add(machine.id());
+                wanted.add(new ModelMachine(context.modelUuid(), machine.id()));
             }
         }
-        return requireModel(context).chain(() -> machines.lives(context.session(), context.modelUuid(), wanted))
+        return requireModel(context).chain(() -> machines.lives(context.session(), wanted))
                 .chain(lives -> Multi.createFrom().range(0, changes.size())
                         .onItem().transformToUniAndConcatenate(i -> setPassword(context, changes.get(i), checked.get(i),
                                 lives.keySet()))
@@ -134,12 +134,12 @@ public class ProvisionerService {
     }
 
     private Uni<ErrorResult> setPassword(CallContext context, EntityPassword change, Object outcome,
-            Set<String> existing) {
+            Set<ModelMachine> existing) {
         if (outcome instanceof RpcError error) {
             return Uni.createFrom().item(new ErrorResult(error));
         }
         MachineTag machine = (MachineTag) outcome;
-        if (!existing.contains(machine.id())) {
+        if (!existing.contains(new ModelMachine(context.modelUuid(), machine.id()))) {
             return Uni.createFrom().item(new ErrorResult(RpcError.notFound("machine " + machine.id())));
         }
         String password = change.password() == null ? "" : change.password();

@@ -263,7 +263,7 @@ public class RpcRequestProcessor implements BatchProcessor {
             Item item = segment.get(0);
             return dispatcher.run(item.call)
                     .map(result -> codec.response(item.requestId, result))
-                    .onFailure(RpcException.class).recoverWithItem(e -> codec.error(item.requestId, (RpcException) e))
+                    .onFailure(RpcException.class).recoverWithItem(e -> failed(item, (RpcException) e))
                     .invoke(bytes -> item.response = bytes)
                     .replaceWithVoid();
         }
@@ -271,10 +271,16 @@ public class RpcRequestProcessor implements BatchProcessor {
             for (int i = 0; i < segment.size(); i++) {
                 Item item = segment.get(i);
                 var outcome = outcomes.get(i);
-                item.response = outcome.error() != null ? codec.error(item.requestId, outcome.error())
+                item.response = outcome.error() != null ? failed(item, outcome.error())
                         : codec.response(item.requestId, outcome.result());
             }
         }).replaceWithVoid();
+    }
+
+    /** A call that failed as a whole publishes nothing but its error. */
+    private byte[] failed(Item item, RpcException error) {
+        item.effects = new Effects();
+        return codec.error(item.requestId, error);
     }
 
     private String replyTopic(Item item) {

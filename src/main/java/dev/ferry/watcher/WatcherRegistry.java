@@ -59,8 +59,8 @@ public class WatcherRegistry {
     }
 
     /**
-     * Publishes {@code changes} (coalesced, order of first appearance) to every watcher of the subject in the model
-     * whose scope matches; {@code scopeFilter} null means all scopes.
+     * Publishes {@code changes} (already coalesced by the caller, in order of first appearance) to every watcher of
+     * the subject in the model: the ids for a StringsWatcher, a bare notification for a NotifyWatcher.
      */
     public Uni<Void> notify(Mutiny.Session session, Effects effects, String modelUuid, String subject,
             Collection<String> changes) {

@@ -21,8 +21,10 @@ class HealthAndMetricsTest {
     }
 
     @Test
-    void livenessIsUp() {
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    void livenessIsUpWithEveryLaneRunning() {
+        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'Ferry lanes' }.data.rpc", equalTo("running"))
+                .body("checks.find { it.name == 'Ferry lanes' }.data.'model-events'", equalTo("running"));
     }
 
     @Test

@@ -7,36 +7,20 @@ import dev.ferry.rpc.RpcConfig;
 import dev.ferry.stream.KafkaClientProperties;
 import dev.ferry.stream.LaneGroup;
 import dev.ferry.stream.LaneSettings;
+import dev.ferry.stream.ManagedLanes;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 /** Consumes {@code juju.model.events} with one exactly-once lane (events are ordered per model, and rarer). */
-@ApplicationScoped
-public class ModelEventLanes {
-
-    private final LaneGroup lanes;
+@Singleton
+public class ModelEventLanes extends ManagedLanes {
 
     public ModelEventLanes(RpcConfig config, ModelEventProcessor processor, MeterRegistry registry, Config mpConfig,
             @ConfigProperty(name = "ferry.topics.model-events") String topic,
             @ConfigProperty(name = "ferry.model-events.lanes", defaultValue = "1") int laneCount) {
-        this.lanes = new LaneGroup(new LaneSettings("model-events", topic, "ferry-model-events",
+        super(new LaneGroup(new LaneSettings("model-events", topic, "ferry-model-events",
                 KafkaClientProperties.instanceId(config.instanceId()), laneCount, config.maxBatch(),
                 config.pollTimeout(), config.processTimeout(), KafkaClientProperties.from(mpConfig)), processor,
-                registry);
-    }
-
-    void onStart(@Observes StartupEvent event) {
-        lanes.start();
-    }
-
-    void onStop(@Observes ShutdownEvent event) {
-        lanes.stop();
-    }
-
-    public LaneGroup lanes() {
-        return lanes;
+                registry));
     }
 }

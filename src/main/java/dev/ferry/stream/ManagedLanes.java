@@ -1,0 +1,27 @@
+package dev.ferry.stream;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+
+/** A lane group that starts with the application and stops with it; subclasses say what they consume. */
+public abstract class ManagedLanes {
+
+    private final LaneGroup lanes;
+
+    protected ManagedLanes(LaneGroup lanes) {
+        this.lanes = lanes;
+    }
+
+    public void onStart(@Observes StartupEvent event) {
+        lanes.start();
+    }
+
+    public void onStop(@Observes ShutdownEvent event) {
+        lanes.stop();
+    }
+
+    public LaneGroup lanes() {
+        return lanes;
+    }
+}
