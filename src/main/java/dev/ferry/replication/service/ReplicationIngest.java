@@ -47,17 +47,15 @@ public class ReplicationIngest {
 
     private final ReplicationRepository repository;
     private final ReplicationController controller;
-    private final StatusPublisher publisher;
     private final MutinyEmitter<byte[]> sourcesDlq;
     private final MutinyEmitter<byte[]> destinationsDlq;
     private final ReplicationCodec codec = new ReplicationCodec();
 
     public ReplicationIngest(ReplicationRepository repository, ReplicationController controller,
-            StatusPublisher publisher, @Channel(SOURCES_DLQ) MutinyEmitter<byte[]> sourcesDlq,
+            @Channel(SOURCES_DLQ) MutinyEmitter<byte[]> sourcesDlq,
             @Channel(DESTINATIONS_DLQ) MutinyEmitter<byte[]> destinationsDlq) {
         this.repository = repository;
         this.controller = controller;
-        this.publisher = publisher;
         this.sourcesDlq = sourcesDlq;
         this.destinationsDlq = destinationsDlq;
     }
@@ -118,7 +116,7 @@ public class ReplicationIngest {
             ReplicationObject last = controller.decode(ref.kind(), row.get(),
                     dev.ferry.replication.reconcile.Reconciler.emptyStatusOf(ref.kind()));
             controller.finalizeDeleted(ref, last);
-            return publisher.tombstone(ref);
+            return Uni.createFrom().voidItem();
         });
     }
 
