@@ -113,8 +113,21 @@ public class ReplicationIngest {
             if (row.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            ReplicationObject last = controller.decode(ref.kind(), row.get(),
-                    dev.ferry.replication.reconcile.Reconciler.emptyStatusOf(ref.kind()));
+            ReplicationObject last;
+            try {
+                last = controller.decode(ref.kind(), row.get(),
+                        dev.ferry.replication.reconcile.Reconciler.emptyStatusOf(ref.kind()));
+            } catch (RuntimeException e) {
+                // Never block the partition on an unreadable row: clean up by identity alone.
+                LOG.warnf("%s: stored object unreadable (%s); deleting what it owned", ref, e.getMessage());
+                ObjectMeta meta = new ObjectMeta(ref.name(), ref.namespace(), row.get().uid().toString(), null, null,
+                        row.get().createdAt(), null, null);
+                last = ReplicationSource.KIND.equals(ref.kind())
+                        ? new ReplicationSource(ReplicationObject.API_VERSION, ref.kind(), meta, null,
+                                new dev.ferry.replication.api.ReplicationSourceStatus())
+                        : new ReplicationDestination(ReplicationObject.API_VERSION, ref.kind(), meta, null,
+                                new dev.ferry.replication.api.ReplicationDestinationStatus());
+            }
             controller.finalizeDeleted(ref, last);
             return Uni.createFrom().voidItem();
         });

@@ -62,7 +62,7 @@ public class ReplicationRuntime {
         this.volumes = new LocalVolumeBackend(config.volumesRoot());
         MoverSettings settings = new MoverSettings(config.tools().rsync(), config.tools().rclone(),
                 config.tools().restic(), config.bindAddress(), config.rsync().compress(), config.rsync().retryDelay(),
-                config.moverLog().maxBytes(), config.moverLog().debug());
+                config.rclone().checksum(), config.moverLog().maxBytes(), config.moverLog().debug());
         this.env = new MoverEnvironment(volumes, new LocalSecretStore(config.secretsRoot()),
                 new LocalServiceBackend(config.volumesRoot(), config.bindAddress()), jobs, clock, settings);
         this.catalog = new Catalog().register(new RsyncBuilder(version(config.tools().rsync(), "--version")))
