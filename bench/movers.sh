@@ -2,7 +2,7 @@
 # Mover benchmark: each mover's full sync of a generated tree against its tool run directly, and a 1% re-sync.
 # Usage: bench/movers.sh [MiB, default 1024] [runs, default 3] [movers, default rsync,rclone,restic].
 # Needs rsync, rclone, restic on the PATH. BENCH_JAVA_OPTS=-Dferry.bench.rclone-checksum=false: rclone without
-# --checksum (ferry.replication.rclone.checksum=false).
+# --checksum (ferry.replication.rclone.checksum=false); -Dferry.bench.rsync-sparse=false: rsync without -S.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test \

@@ -75,6 +75,13 @@ public interface ReplicationConfig {
         /** Compress on the wire (-z); off by default because movers talk over loopback. */
         @WithDefault("false")
         boolean compress();
+
+        /**
+         * Handle sparse files ({@code -S}, as VolSync does): keeps holes as holes, at a cost of about half the
+         * throughput of a plain copy; false copies holes as zeros.
+         */
+        @WithDefault("true")
+        boolean sparse();
     }
 
     /** rclone mover settings. */

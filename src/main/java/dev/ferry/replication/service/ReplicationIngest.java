@@ -105,7 +105,8 @@ public class ReplicationIngest {
             minimal.putObject("metadata").put("name", ref.name()).put("namespace", ref.namespace());
             objectJson = minimal.toString();
         }
-        return repository.upsert(ref, uid, objectJson, invalid).invoke(row -> controller.enqueue(ref)).replaceWithVoid();
+        return repository.upsert(ref, uid, objectJson, invalid).invoke(row -> controller.enqueue(ref))
+                .replaceWithVoid();
     }
 
     private Uni<Void> delete(ObjectRef ref) {

@@ -83,9 +83,9 @@ final class RsyncScripts {
             Path passwordFile = writePrivate(ctx.tmp().resolve("password"), password);
             String host = address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
             String url = "rsync://" + RsyncKeys.USER + "@" + host + ":" + (port == null ? 873 : port);
-            List<String> command = new ArrayList<>(List.of(settings.rsyncBinary(),
-                    settings.rsyncCompress() ? "-aAhHSxz" : "-aAhHSx", "--delete", "--itemize-changes",
-                    "--info=stats2,misc2", "--password-file=" + passwordFile, data + "/", url + "/data"));
+            String flags = "-aAhH" + (settings.rsyncSparse() ? "S" : "") + "x" + (settings.rsyncCompress() ? "z" : "");
+            List<String> command = new ArrayList<>(List.of(settings.rsyncBinary(), flags, "--delete",
+                    "--itemize-changes", "--info=stats2,misc2", "--password-file=" + passwordFile, data + "/", url + "/data"));
             long begin = System.nanoTime();
             int rc = 1;
             Duration delay = settings.rsyncRetryDelay();
