@@ -45,6 +45,7 @@ public final class MoverBenchmark {
     private final int runs;
     private final List<String> report = new ArrayList<>();
     private final Semaphore jobEvents = new Semaphore(0);
+    private final Map<String, List<Long>> jobMillis = new java.util.HashMap<>();
 
     private final List<String> movers;
 
@@ -127,6 +128,7 @@ public final class MoverBenchmark {
                     && rd.status().rsync.address() != null);
             ReplicationSource rs = rsyncSource(run, "full", rd);
             mover.add(time(() -> untilBoth(cluster, rs, rd, "full")));
+            jobTime(cluster, "rsync", "volsync-rsync-src-rs-" + run);
 
             change(run);
             directChange.add(time(() -> exec(base, List.of("rsync", "-a", "--delete", tree + "/", target + "/"),
@@ -169,6 +171,7 @@ public final class MoverBenchmark {
                             "rclone", "store", remote.toString(), null, null, null, null, null),
                     null, null, null, null));
             mover.add(time(() -> until(cluster, rs, s -> done(s, "full"))));
+            jobTime(cluster, "rclone", "volsync-rclone-src-rc-" + run);
             change(100 + run);
             directChange.add(time(() -> exec(base, List.of("rclone", "sync", tree.toString(),
                     "store:" + directRemote), env)));
@@ -201,6 +204,7 @@ public final class MoverBenchmark {
                             null, "restic-" + run, null, null, null, null, null, null, null, null, null, null, null),
                     null, null, null));
             mover.add(time(() -> until(cluster, rs, s -> done(s, "full"))));
+            jobTime(cluster, "restic", "volsync-src-rr-" + run);
             change(200 + run);
             directChange.add(time(() -> exec(tree, List.of("restic", "backup", "--host", "volsync", "."),
                     directEnv)));
@@ -210,6 +214,13 @@ public final class MoverBenchmark {
             cluster.reconciler.finalizeDeleted(rs2);
         }
         add("restic", "restic backup", direct, mover, directChange, moverChange);
+    }
+
+    /** How long the mover's job itself ran (its tool invocations), apart from the reconcile around it. */
+    private void jobTime(LocalCluster cluster, String mover, String job) {
+        cluster.jobs.get(NS, job).filter(j -> j.completionTime() != null).ifPresent(j -> jobMillis
+                .computeIfAbsent(mover, m -> new ArrayList<>())
+                .add(Duration.between(j.startTime(), j.completionTime()).toMillis()));
     }
 
     private static ReplicationSource withTrigger(ReplicationSource rs, String manual) {
@@ -317,6 +328,11 @@ public final class MoverBenchmark {
                         + "| ratio %.2f | mover change/full %.3f   (runs: tool %s mover %s; change tool %s mover %s)",
                 mover, tool, d, m, (double) m / d, dc, mc, (double) mc / dc, (double) mc / m, direct, viaMover,
                 directChange, moverChange);
+        List<Long> jobs = jobMillis.getOrDefault(mover, List.of());
+        if (!jobs.isEmpty()) {
+            line += String.format(Locale.ROOT, "%n%-7s       of the mover's full sync, its job (the tool runs) took %d ms "
+                    + "(median of %s)", "", median(jobs), jobs);
+        }
         report.add(line);
         System.out.println(line);
     }
