@@ -3,13 +3,16 @@ package dev.ferry.replication.mover;
 import java.time.Duration;
 
 /**
- * How movers run the tools: binaries, the loopback address listening movers bind to, rsync's retry delay and
- * compression, and VolSync's log limits ({@code MOVER_LOG_MAX_BYTES}, {@code MOVER_LOG_DEBUG}).
+ * How movers run the tools: binaries, the loopback address listening movers bind to, rsync's compression, sparse-file
+ * handling ({@code -S}, VolSync's flags) and retry delay, whether rclone compares by checksum (VolSync does), and
+ * VolSync's log limits ({@code MOVER_LOG_MAX_BYTES}, {@code MOVER_LOG_DEBUG}).
  */
 public record MoverSettings(String rsyncBinary, String rcloneBinary, String resticBinary, String bindAddress,
-        boolean rsyncCompress, Duration rsyncRetryDelay, int logMaxBytes, boolean logDebug) {
+        boolean rsyncCompress, boolean rsyncSparse, Duration rsyncRetryDelay, boolean rcloneChecksum,
+        int logMaxBytes, boolean logDebug) {
 
     public static MoverSettings defaults() {
-        return new MoverSettings("rsync", "rclone", "restic", "127.0.0.1", false, Duration.ofSeconds(2), 1024, false);
+        return new MoverSettings("rsync", "rclone", "restic", "127.0.0.1", false, true, Duration.ofSeconds(2), true,
+                1024, false);
     }
 }

@@ -50,6 +50,8 @@ public interface ReplicationConfig {
 
     Rsync rsync();
 
+    Rclone rclone();
+
     MoverLog moverLog();
 
     /** The tool binaries. */
@@ -73,6 +75,23 @@ public interface ReplicationConfig {
         /** Compress on the wire (-z); off by default because movers talk over loopback. */
         @WithDefault("false")
         boolean compress();
+
+        /**
+         * Handle sparse files ({@code -S}, as VolSync does): keeps holes as holes, at a cost of about half the
+         * throughput of a plain copy; false copies holes as zeros.
+         */
+        @WithDefault("true")
+        boolean sparse();
+    }
+
+    /** rclone mover settings. */
+    interface Rclone {
+        /**
+         * Compare files by checksum ({@code --checksum}, as VolSync does): reads the whole tree on both sides on
+         * every sync; false compares size and modification time, so a re-sync costs what changed.
+         */
+        @WithDefault("true")
+        boolean checksum();
     }
 
     /** VolSync's MOVER_LOG_MAX_BYTES and MOVER_LOG_DEBUG. */

@@ -147,6 +147,8 @@ public class ReplicationController {
         }
         Uni<Outcome> work;
         if (finalizing != null) {
+            // The tombstone is published here, in the object's turn, so that no status of a pass still running
+            // can land after it on the compacted topic.
             work = Uni.createFrom().item(finalizing).emitOn(runtime.passes()).map(object -> {
                 try {
                     runtime.reconciler().finalizeDeleted(object);
@@ -154,7 +156,7 @@ public class ReplicationController {
                     LOG.warnf("%s: cleanup after delete failed: %s", ref, e.getMessage());
                 }
                 return new Outcome(null, null, null, null);
-            });
+            }).call(outcome -> publisher.tombstone(ref));
         } else {
             work = repository.find(ref).emitOn(runtime.passes()).map(row -> reconcile(ref, row))
                     .call(outcome -> persist(ref, outcome));
@@ -216,13 +218,25 @@ public class ReplicationController {
             return Uni.createFrom().voidItem();
         }
         String json = codec.writeString(outcome.document().status());
-        if (json.equals(outcome.row().status())) {
+        if (sameJson(json, outcome.row().status())) {
             return Uni.createFrom().voidItem();
         }
         UUID uid = outcome.row().uid();
         return repository.saveStatus(ref, uid, json).chain(saved -> saved
                 ? publisher.publish(ref, outcome.document())
                 : Uni.createFrom().voidItem());
+    }
+
+    /** Compares documents, not text: PostgreSQL's jsonb reorders keys and spacing. */
+    private boolean sameJson(String a, String b) {
+        if (b == null) {
+            return false;
+        }
+        try {
+            return codec.mapper().readTree(a).equals(codec.mapper().readTree(b));
+        } catch (JsonProcessingException e) {
+            return false;
+        }
     }
 
     private void done(ObjectRef ref, KeyState state, Outcome outcome, Throwable failure) {

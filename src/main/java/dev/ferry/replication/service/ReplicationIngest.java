@@ -47,17 +47,15 @@ public class ReplicationIngest {
 
     private final ReplicationRepository repository;
     private final ReplicationController controller;
-    private final StatusPublisher publisher;
     private final MutinyEmitter<byte[]> sourcesDlq;
     private final MutinyEmitter<byte[]> destinationsDlq;
     private final ReplicationCodec codec = new ReplicationCodec();
 
     public ReplicationIngest(ReplicationRepository repository, ReplicationController controller,
-            StatusPublisher publisher, @Channel(SOURCES_DLQ) MutinyEmitter<byte[]> sourcesDlq,
+            @Channel(SOURCES_DLQ) MutinyEmitter<byte[]> sourcesDlq,
             @Channel(DESTINATIONS_DLQ) MutinyEmitter<byte[]> destinationsDlq) {
         this.repository = repository;
         this.controller = controller;
-        this.publisher = publisher;
         this.sourcesDlq = sourcesDlq;
         this.destinationsDlq = destinationsDlq;
     }
@@ -107,7 +105,8 @@ public class ReplicationIngest {
             minimal.putObject("metadata").put("name", ref.name()).put("namespace", ref.namespace());
             objectJson = minimal.toString();
         }
-        return repository.upsert(ref, uid, objectJson, invalid).invoke(row -> controller.enqueue(ref)).replaceWithVoid();
+        return repository.upsert(ref, uid, objectJson, invalid).invoke(row -> controller.enqueue(ref))
+                .replaceWithVoid();
     }
 
     private Uni<Void> delete(ObjectRef ref) {
@@ -115,10 +114,23 @@ public class ReplicationIngest {
             if (row.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            ReplicationObject last = controller.decode(ref.kind(), row.get(),
-                    dev.ferry.replication.reconcile.Reconciler.emptyStatusOf(ref.kind()));
+            ReplicationObject last;
+            try {
+                last = controller.decode(ref.kind(), row.get(),
+                        dev.ferry.replication.reconcile.Reconciler.emptyStatusOf(ref.kind()));
+            } catch (RuntimeException e) {
+                // Never block the partition on an unreadable row: clean up by identity alone.
+                LOG.warnf("%s: stored object unreadable (%s); deleting what it owned", ref, e.getMessage());
+                ObjectMeta meta = new ObjectMeta(ref.name(), ref.namespace(), row.get().uid().toString(), null, null,
+                        row.get().createdAt(), null, null);
+                last = ReplicationSource.KIND.equals(ref.kind())
+                        ? new ReplicationSource(ReplicationObject.API_VERSION, ref.kind(), meta, null,
+                                new dev.ferry.replication.api.ReplicationSourceStatus())
+                        : new ReplicationDestination(ReplicationObject.API_VERSION, ref.kind(), meta, null,
+                                new dev.ferry.replication.api.ReplicationDestinationStatus());
+            }
             controller.finalizeDeleted(ref, last);
-            return publisher.tombstone(ref);
+            return Uni.createFrom().voidItem();
         });
     }
 

@@ -8,7 +8,10 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Produces {@code volsync.status}: key {@code namespace/name}, value {@code {kind, metadata, status}}; null on delete. */
+/**
+ * Produces {@code volsync.status}: key {@code namespace/name}, value {@code {kind, metadata, status}}; null after a
+ * delete.
+ */
 @ApplicationScoped
 public class StatusPublisher {
 

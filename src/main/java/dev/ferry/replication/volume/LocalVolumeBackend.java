@@ -129,7 +129,13 @@ public final class LocalVolumeBackend implements VolumeBackend {
             Map<String, String> pvcMeta = MetaStore.read(nsDir, PVC, pvc.name());
             String snapName = pvcMeta.get(MoverConstants.ANNOTATION_SNAPNAME);
             if (snapName == null) {
-                snapName = pvc.name() + "-" + SNAP_SUFFIX.format(now);
+                // Pinned on the PVC so that retries reuse it; a second sync within the same second must not take
+                // the earlier image for its own, so an existing name gets a counter.
+                String base = pvc.name() + "-" + SNAP_SUFFIX.format(now);
+                snapName = base;
+                for (int i = 1; Files.exists(snapshotDir(nsDir).resolve(snapName), LinkOption.NOFOLLOW_LINKS); i++) {
+                    snapName = base + "-" + i;
+                }
                 pvcMeta.put(MoverConstants.ANNOTATION_SNAPNAME, snapName);
                 MetaStore.write(nsDir, PVC, pvc.name(), pvcMeta);
             }

@@ -1,7 +1,5 @@
 package dev.ferry.replication.bench;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import dev.ferry.replication.api.RcloneSourceSpec;
@@ -25,12 +25,14 @@ import dev.ferry.replication.api.ResticSourceSpec;
 import dev.ferry.replication.api.RsyncDestinationSpec;
 import dev.ferry.replication.api.RsyncSourceSpec;
 import dev.ferry.replication.api.TriggerSpec;
+import dev.ferry.replication.reconcile.Reconciler;
 import dev.ferry.replication.support.LocalCluster;
 
 /**
  * Side by side, in one run: each mover's full sync of a tree against its tool run directly on the same tree
  * ({@code rsync -a}, {@code rclone sync}, {@code restic backup}), then a re-sync after changing 1% of the tree,
- * printing medians of several runs and their ratios. Not a test: run {@code bench/movers.sh [MiB] [runs]}.
+ * printing medians of several runs and their ratios. Not a test: run {@code bench/movers.sh [MiB] [runs] [movers]}
+ * ({@code BENCH_JAVA_OPTS=-Dferry.bench.rclone-checksum=false} runs rclone without {@code --checksum}).
  */
 public final class MoverBenchmark {
 
@@ -42,8 +44,13 @@ public final class MoverBenchmark {
     private final int files;
     private final int runs;
     private final List<String> report = new ArrayList<>();
+    private final Semaphore jobEvents = new Semaphore(0);
+    private final Map<String, List<Long>> jobMillis = new java.util.HashMap<>();
 
-    private MoverBenchmark(Path base, int mebibytes, int runs) {
+    private final List<String> movers;
+
+    private MoverBenchmark(Path base, int mebibytes, int runs, List<String> movers) {
+        this.movers = movers;
         this.base = base;
         this.tree = base.resolve("cluster/volumes").resolve(NS).resolve("data");
         this.files = mebibytes;
@@ -53,9 +60,10 @@ public final class MoverBenchmark {
     public static void main(String[] args) throws Exception {
         int mebibytes = args.length > 0 ? Integer.parseInt(args[0]) : 1024;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        List<String> movers = List.of((args.length > 2 ? args[2] : "rsync,rclone,restic").split(","));
         Path base = Files.createTempDirectory("ferry-bench-");
         try {
-            new MoverBenchmark(base, mebibytes, runs).run();
+            new MoverBenchmark(base, mebibytes, runs, movers).run();
         } finally {
             exec(base, List.of("rm", "-rf", base.toString()), Map.of());
         }
@@ -66,10 +74,17 @@ public final class MoverBenchmark {
         System.out.printf("tree: %d files of 1 MiB (%d MiB), %d runs each, medians%n", files, files, runs);
         generate();
         try (LocalCluster cluster = new LocalCluster(base.resolve("cluster"))) {
+            cluster.jobs.onAttemptEnded(owner -> jobEvents.release());
             cluster.secret(NS, "rclone", Map.of("rclone.conf", "[store]\ntype = local\n"));
-            rsync(cluster);
-            rclone(cluster);
-            restic(cluster);
+            if (movers.contains("rsync")) {
+                rsync(cluster);
+            }
+            if (movers.contains("rclone")) {
+                rclone(cluster);
+            }
+            if (movers.contains("restic")) {
+                restic(cluster);
+            }
         }
         System.out.println();
         report.forEach(System.out::println);
@@ -113,12 +128,14 @@ public final class MoverBenchmark {
                     && rd.status().rsync.address() != null);
             ReplicationSource rs = rsyncSource(run, "full", rd);
             mover.add(time(() -> untilBoth(cluster, rs, rd, "full")));
+            jobTime(cluster, "rsync", "volsync-rsync-src-rs-" + run);
 
             change(run);
             directChange.add(time(() -> exec(base, List.of("rsync", "-a", "--delete", tree + "/", target + "/"),
                     Map.of())));
             ReplicationDestination rd2 = withTrigger(rd, "change");
-            until(cluster, rd2, s -> s.lastSyncStartTime != null);
+            String daemon = "volsync-rsync-dst-rd-" + run;
+            until(cluster, rd2, s -> s.lastSyncStartTime != null && cluster.jobs.get(NS, daemon).isPresent());
             ReplicationSource rs2 = rsyncSource(run, "change", rd2);
             rs2.status().lastSyncTime = rs.status().lastSyncTime;
             copyStatus(rs, rs2);
@@ -154,6 +171,7 @@ public final class MoverBenchmark {
                             "rclone", "store", remote.toString(), null, null, null, null, null),
                     null, null, null, null));
             mover.add(time(() -> until(cluster, rs, s -> done(s, "full"))));
+            jobTime(cluster, "rclone", "volsync-rclone-src-rc-" + run);
             change(100 + run);
             directChange.add(time(() -> exec(base, List.of("rclone", "sync", tree.toString(),
                     "store:" + directRemote), env)));
@@ -186,6 +204,7 @@ public final class MoverBenchmark {
                             null, "restic-" + run, null, null, null, null, null, null, null, null, null, null, null),
                     null, null, null));
             mover.add(time(() -> until(cluster, rs, s -> done(s, "full"))));
+            jobTime(cluster, "restic", "volsync-src-rr-" + run);
             change(200 + run);
             directChange.add(time(() -> exec(tree, List.of("restic", "backup", "--host", "volsync", "."),
                     directEnv)));
@@ -195,6 +214,13 @@ public final class MoverBenchmark {
             cluster.reconciler.finalizeDeleted(rs2);
         }
         add("restic", "restic backup", direct, mover, directChange, moverChange);
+    }
+
+    /** How long the mover's job itself ran (its tool invocations), apart from the reconcile around it. */
+    private void jobTime(LocalCluster cluster, String mover, String job) {
+        cluster.jobs.get(NS, job).filter(j -> j.completionTime() != null).ifPresent(j -> jobMillis
+                .computeIfAbsent(mover, m -> new ArrayList<>())
+                .add(Duration.between(j.startTime(), j.completionTime()).toMillis()));
     }
 
     private static ReplicationSource withTrigger(ReplicationSource rs, String manual) {
@@ -222,30 +248,46 @@ public final class MoverBenchmark {
         return manual.equals(s.lastManualSync) && s.lastSyncStartTime == null;
     }
 
-    private static void until(LocalCluster cluster, ReplicationObject object, Predicate<ReplicationStatus> done) {
-        await().atMost(Duration.ofHours(1)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> {
-            cluster.reconciler.reconcile(object);
-            return done.test(object.status());
-        });
+    /**
+     * Drives objects as the controller does: another pass at once when the state moved, otherwise when a job
+     * attempt ends (or after a second at the latest), so that the measurement is not a polling loop's.
+     */
+    private void until(LocalCluster cluster, ReplicationObject object, Predicate<ReplicationStatus> done)
+            throws InterruptedException {
+        drive(cluster, List.of(object), List.of(done));
     }
 
-    private static void untilBoth(LocalCluster cluster, ReplicationSource rs, ReplicationDestination rd,
-            String manual) {
-        await().atMost(Duration.ofHours(1)).conditionEvaluationListener(c -> {
-            if (c.getElapsedTimeInMS() > 20_000) {
-                throw new IllegalStateException("stuck: " + new dev.ferry.replication.api.ReplicationCodec()
-                        .writeString(rs.status()) + " / " + new dev.ferry.replication.api.ReplicationCodec()
-                        .writeString(rd.status()));
+    private void untilBoth(LocalCluster cluster, ReplicationSource rs, ReplicationDestination rd, String manual)
+            throws InterruptedException {
+        drive(cluster, List.of(rs, rd), List.of(s -> done(s, manual), s -> done(s, manual)));
+    }
+
+    private void drive(LocalCluster cluster, List<ReplicationObject> objects, List<Predicate<ReplicationStatus>> done)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofHours(1).toNanos();
+        while (true) {
+            boolean moved = false;
+            boolean all = true;
+            for (int i = 0; i < objects.size(); i++) {
+                ReplicationObject object = objects.get(i);
+                if (done.get(i).test(object.status())) {
+                    continue;
+                }
+                Reconciler.Pass pass = cluster.reconciler.reconcile(object);
+                moved |= pass.stateChanged();
+                all &= done.get(i).test(object.status());
             }
-        }).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> {
-            if (!done(rs.status(), manual)) {
-                cluster.reconciler.reconcile(rs);
+            if (all) {
+                return;
             }
-            if (!done(rd.status(), manual)) {
-                cluster.reconciler.reconcile(rd);
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no progress: " + objects.get(0).status().conditions);
             }
-            return done(rs.status(), manual) && done(rd.status(), manual);
-        });
+            if (!moved) {
+                jobEvents.tryAcquire(1, TimeUnit.SECONDS);
+                jobEvents.drainPermits();
+            }
+        }
     }
 
     private interface Step {
@@ -286,6 +328,11 @@ public final class MoverBenchmark {
                         + "| ratio %.2f | mover change/full %.3f   (runs: tool %s mover %s; change tool %s mover %s)",
                 mover, tool, d, m, (double) m / d, dc, mc, (double) mc / dc, (double) mc / m, direct, viaMover,
                 directChange, moverChange);
+        List<Long> jobs = jobMillis.getOrDefault(mover, List.of());
+        if (!jobs.isEmpty()) {
+            line += String.format(Locale.ROOT, "%n%-7s       of the mover's full sync, its job (the tool runs) took %d ms "
+                    + "(median of %s)", "", median(jobs), jobs);
+        }
         report.add(line);
         System.out.println(line);
     }

@@ -25,6 +25,7 @@ import dev.ferry.replication.api.ReplicationSourceSpec;
 import dev.ferry.replication.api.ReplicationStatus;
 import dev.ferry.replication.api.TriggerSpec;
 import dev.ferry.replication.support.LocalCluster;
+import dev.ferry.replication.support.MutableClock;
 import dev.ferry.replication.support.Trees;
 
 /** Given an rclone remote (a local path), the real rclone carries a volume there and back exactly. */
@@ -163,5 +164,33 @@ class RcloneMoverTest {
                         false), paused.status());
         cluster.reconcileUntil(resumed, s -> synced(s, "one"), Duration.ofSeconds(60));
         assertThat(remote.resolve("paused/secret.txt")).exists();
+    }
+
+    @Test
+    void givenASchedule_whenTheClockPassesTheNextFire_thenTheRealMoverSyncsAgain() throws Exception {
+        cluster.close();
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-05-01T10:00:10Z"));
+        cluster = new LocalCluster(base.resolve("scheduled"), clock);
+        cluster.secret(NS, "rclone-secret", Map.of("rclone.conf", "[store]\ntype = local\n"));
+        Path data = cluster.pvc(NS, "data");
+        Files.writeString(data.resolve("a.txt"), "first\n");
+        ReplicationSource rs = LocalCluster.source(NS, "app", new ReplicationSourceSpec("data",
+                new TriggerSpec("*/15 * * * *", null), null, null, new RcloneSourceSpec("Direct", null, null, null,
+                        null, "rclone-secret", "store", remote.resolve("scheduled").toString(), null, null, null, null,
+                        null),
+                null, null, null, null));
+        cluster.reconcileUntil(rs, s -> s.synchronizing().filter(c -> "WaitingForSchedule".equals(c.reason()))
+                .isPresent(), Duration.ofSeconds(60));
+        assertThat(rs.status().nextSyncTime).isEqualTo(java.time.Instant.parse("2026-05-01T10:15:00Z"));
+        assertThat(Files.readString(remote.resolve("scheduled/a.txt"))).isEqualTo("first\n");
+        Files.writeString(data.resolve("a.txt"), "second\n");
+        clock.set(java.time.Instant.parse("2026-05-01T10:14:59Z"));
+        cluster.reconciler.reconcile(rs);
+        assertThat(rs.status().lastSyncStartTime).as("not before the fire").isNull();
+        clock.set(java.time.Instant.parse("2026-05-01T10:15:01Z"));
+        cluster.reconcileUntil(rs, s -> java.time.Instant.parse("2026-05-01T10:30:00Z").equals(s.nextSyncTime),
+                Duration.ofSeconds(60));
+        assertThat(Files.readString(remote.resolve("scheduled/a.txt"))).isEqualTo("second\n");
+        assertThat(rs.status().lastSyncTime).isEqualTo(java.time.Instant.parse("2026-05-01T10:15:01Z"));
     }
 }

@@ -210,4 +210,32 @@ class ReplicationKafkaTest {
         assertThat(new String(dead.headers().lastHeader("ferry-dlq-reason").value(), StandardCharsets.UTF_8))
                 .isEqualTo("record key \"no-namespace-" + ns + "\" is not namespace/name");
     }
+
+    @Test
+    void givenSeveralObjectsPublishedTogether_whenReconciled_thenEachCompletesItsOwnSync() throws Exception {
+        Path volumes = runtime.config().volumesRoot();
+        String namespace = ns + "-many";
+        Path secret = Files.createDirectories(runtime.config().secretsRoot().resolve(namespace).resolve("rc"));
+        Files.writeString(secret.resolve("rclone.conf"), "[store]\ntype = local\n");
+        Path remote = Files.createDirectories(Path.of("target/ferry-test/remote").toAbsolutePath()).resolve(namespace);
+        List<String> names = List.of("one", "two", "three", "four", "five");
+        for (String name : names) {
+            Path data = Files.createDirectories(volumes.resolve(namespace).resolve("data-" + name));
+            Files.writeString(data.resolve("who.txt"), name + "\n");
+        }
+        for (String name : names) {
+            produce("volsync.replication-sources", namespace + "/" + name, ("{\"apiVersion\":\"volsync.backube/v1alpha1\","
+                    + "\"kind\":\"ReplicationSource\",\"spec\":{\"sourcePVC\":\"data-%s\",\"trigger\":{\"manual\":\"go\"},"
+                    + "\"rclone\":{\"copyMethod\":\"Clone\",\"rcloneConfig\":\"rc\",\"rcloneConfigSection\":\"store\","
+                    + "\"rcloneDestPath\":\"%s\"}}}").formatted(name, remote.resolve(name)), null);
+        }
+        for (String name : names) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> latestStatus(namespace + "/" + name).orElse(null),
+                    st -> st != null && st.path("status").path("conditions").path(0).path("reason").asText()
+                            .equals("WaitingForManual"));
+            assertThat(Files.readString(remote.resolve(name).resolve("who.txt"))).isEqualTo(name + "\n");
+            assertThat(Files.exists(volumes.resolve(namespace).resolve("volsync-" + name + "-src")))
+                    .as("each clone is cleaned up").isFalse();
+        }
+    }
 }

@@ -64,7 +64,8 @@ public final class LocalCluster implements AutoCloseable {
         secrets = new LocalSecretStore(secretsRoot);
         jobs = new LocalJobRunner(executor, timer, Duration.ofMillis(100), base.resolve("scratch"), clock);
         MoverSettings settings = new MoverSettings("rsync", "rclone", "restic", "127.0.0.1", false,
-                Duration.ofMillis(100), 1024, false);
+                !"false".equals(System.getProperty("ferry.bench.rsync-sparse")), Duration.ofMillis(100), !"false".equals(System.getProperty("ferry.bench.rclone-checksum")), 1024,
+                false);
         env = new MoverEnvironment(volumes, secrets, new LocalServiceBackend(volumesRoot, "127.0.0.1"), jobs, clock,
                 settings);
         Catalog catalog = new Catalog().register(new RsyncBuilder("rsync")).register(new RcloneBuilder("rclone"))

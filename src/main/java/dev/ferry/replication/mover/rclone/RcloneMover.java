@@ -34,10 +34,10 @@ import dev.ferry.replication.volume.Volume;
 final class RcloneMover implements Mover {
 
     static final int BACKOFF_LIMIT = 2;
-    private static final List<String> SYNC_FLAGS = List.of("--checksum", "--one-file-system",
-            "--create-empty-src-dirs", "--stats", "20s", "--transfers", "10");
-    private static final List<String> COPY_FLAGS = List.of("--checksum", "--one-file-system",
-            "--create-empty-src-dirs", "--stats-one-line-date", "--stats", "20s", "--transfers", "10");
+    private static final List<String> SYNC_FLAGS = List.of("--one-file-system", "--create-empty-src-dirs",
+            "--stats", "20s", "--transfers", "10");
+    private static final List<String> COPY_FLAGS = List.of("--one-file-system", "--create-empty-src-dirs",
+            "--stats-one-line-date", "--stats", "20s", "--transfers", "10");
 
     private final MoverEnvironment env;
     private final ReplicationObject object;
@@ -182,7 +182,11 @@ final class RcloneMover implements Mover {
             throws Exception {
         List<String> command = new ArrayList<>();
         command.add(settings.rcloneBinary());
-        command.addAll(args);
+        command.add(args.get(0));
+        if (settings.rcloneChecksum()) {
+            command.add("--checksum");
+        }
+        command.addAll(args.subList(1, args.size()));
         return ctx.exec(command, envVars, ctx.tmp()).ok();
     }
 

@@ -116,7 +116,8 @@ final class ResticSourceMover implements Mover {
         Map<String, String> vars = ResticScript.environment(repository, cache.path(), forgetOptions(spec.retain()),
                 null, 0, privileged);
         JobSpec job = new JobSpec(ns, "volsync-src-" + name, owner, true, BACKOFF_LIMIT,
-                source.spec().pausedOrDefault() ? 0 : 1, ResticScript.script(env.settings(), operations, data.path(), vars));
+                source.spec().pausedOrDefault() ? 0 : 1,
+                ResticScript.script(env.settings(), operations, data.path(), vars));
         if (!JobMovers.ensureJob(env, job, source.status(), ResticBuilder.SUCCESS_LOGS)) {
             return Result.inProgress();
         }

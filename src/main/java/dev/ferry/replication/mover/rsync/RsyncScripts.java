@@ -17,8 +17,9 @@ import dev.ferry.replication.mover.MoverSettings;
  * The two sides of the rsync mover as job scripts. The destination runs an rsync daemon on a loopback address with
  * a {@code data} module (the volume) and a {@code control} module; the source pushes the volume
  * ({@code rsync -aAhHSx --delete}), up to five attempts with doubling delays, then pushes a {@code complete} file to
- * the control module, whose post-transfer hook stops the daemon: the destination's job ends with the code received,
- * as VolSync's destination does after {@code shutdown <n>}.
+ * the control module, whose post-transfer hook stops the daemon (SIGKILL: an rsync daemon takes about half a second
+ * to wind down after SIGTERM, and nothing of the transfer is pending by then): the destination's job ends with the
+ * code received, as VolSync's destination does after {@code shutdown <n>}.
  */
 final class RsyncScripts {
 
@@ -33,7 +34,7 @@ final class RsyncScripts {
             Path pid = tmp.resolve("rsyncd.pid");
             Path hook = tmp.resolve("complete.sh");
             Files.writeString(hook, "#!/bin/sh\n[ \"$RSYNC_EXIT_STATUS\" = 0 ] && [ -f '" + control.resolve("complete")
-                    + "' ] && kill -TERM \"$(cat '" + pid + "')\"\nexit 0\n");
+                    + "' ] && kill -KILL \"$(cat '" + pid + "')\"\nexit 0\n");
             Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
             boolean root = "root".equals(System.getProperty("user.name"));
             StringBuilder conf = new StringBuilder();
@@ -82,9 +83,9 @@ final class RsyncScripts {
             Path passwordFile = writePrivate(ctx.tmp().resolve("password"), password);
             String host = address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
             String url = "rsync://" + RsyncKeys.USER + "@" + host + ":" + (port == null ? 873 : port);
-            List<String> command = new ArrayList<>(List.of(settings.rsyncBinary(),
-                    settings.rsyncCompress() ? "-aAhHSxz" : "-aAhHSx", "--delete", "--itemize-changes",
-                    "--info=stats2,misc2", "--password-file=" + passwordFile, data + "/", url + "/data"));
+            String flags = "-aAhH" + (settings.rsyncSparse() ? "S" : "") + "x" + (settings.rsyncCompress() ? "z" : "");
+            List<String> command = new ArrayList<>(List.of(settings.rsyncBinary(), flags, "--delete",
+                    "--itemize-changes", "--info=stats2,misc2", "--password-file=" + passwordFile, data + "/", url + "/data"));
             long begin = System.nanoTime();
             int rc = 1;
             Duration delay = settings.rsyncRetryDelay();
