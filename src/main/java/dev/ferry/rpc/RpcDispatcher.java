@@ -77,13 +77,4 @@ public class RpcDispatcher {
                 .map(c -> new FacadeMethod.Call<>(c.context(), c.params())).toList();
         return (Uni<List<FacadeMethod.Outcome<Object>>>) (Uni) handler.handleAll((List) batch);
     }
-
-    /** Prepares and runs one request. */
-    public Uni<Object> dispatch(CallContext context, RequestEnvelope request) {
-        try {
-            return run(prepare(context, request));
-        } catch (RpcException e) {
-            return Uni.createFrom().failure(e);
-        }
-    }
 }

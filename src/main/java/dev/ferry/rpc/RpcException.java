@@ -29,10 +29,6 @@ public class RpcException extends RuntimeException {
         return info;
     }
 
-    public RpcError toError() {
-        return RpcError.of(this);
-    }
-
     public static RpcException perm() {
         return new RpcException(ErrorCodes.UNAUTHORIZED, "permission denied");
     }
