@@ -1,5 +1,6 @@
 package dev.ferry.replication.mover;
 
+import java.util.List;
 import java.util.function.Predicate;
 
 import dev.ferry.replication.api.MoverStatus;
@@ -8,11 +9,28 @@ import dev.ferry.replication.api.ReplicationStatus;
 import dev.ferry.replication.job.JobSpec;
 import dev.ferry.replication.job.JobStatus;
 import dev.ferry.replication.volume.Owner;
+import dev.ferry.replication.volume.Volume;
 
 /** The Job handling all job-based movers share. */
 public final class JobMovers {
 
     private JobMovers() {
+    }
+
+    /** A destination's PVC: the user's {@code destinationPVC}, else the one Ferry provisions, {@code volsync-<name>-<suffix>}. */
+    public static String destinationPvcName(Owner owner, String destinationPvc, String suffix) {
+        return destinationPvc != null && !destinationPvc.isEmpty() ? destinationPvc
+                : "volsync-" + owner.name() + "-" + suffix;
+    }
+
+    /** A destination's volume: the user's {@code destinationPVC} as it is, else one provisioned with the spec's size. */
+    public static Volume destinationVolume(MoverEnvironment env, Owner owner, String destinationPvc, String suffix,
+            String capacity, List<String> accessModes) throws MoverException {
+        if (destinationPvc != null && !destinationPvc.isEmpty()) {
+            return env.volumes().get(owner.namespace(), destinationPvc);
+        }
+        return env.volumes().ensureNewPvc(owner.namespace(), destinationPvcName(owner, destinationPvc, suffix), owner,
+                capacity, accessModes);
     }
 
     public static Owner owner(ReplicationObject object) {

@@ -68,8 +68,7 @@ final class RcloneMover implements Mover {
     }
 
     private String destinationPvcName() {
-        return volume.destinationPVC() != null && !volume.destinationPVC().isEmpty() ? volume.destinationPVC()
-                : "volsync-" + owner.name() + "-dest";
+        return JobMovers.destinationPvcName(owner, volume.destinationPVC(), "dest");
     }
 
     @Override
@@ -91,10 +90,8 @@ final class RcloneMover implements Mover {
             String pvc = source.spec().sourcePVC() == null ? "" : source.spec().sourcePVC();
             data = env.volumes().ensurePvcFromSource(env.volumes().get(ns, pvc), "volsync-" + owner.name() + "-src",
                     volume.copyMethod(), owner, true);
-        } else if (volume.destinationPVC() != null && !volume.destinationPVC().isEmpty()) {
-            data = env.volumes().get(ns, volume.destinationPVC());
         } else {
-            data = env.volumes().ensureNewPvc(ns, destinationPvcName(), owner, volume.capacity(),
+            data = JobMovers.destinationVolume(env, owner, volume.destinationPVC(), "dest", volume.capacity(),
                     volume.accessModes());
         }
         boolean paused = isSource ? ((ReplicationSource) object).spec().pausedOrDefault()

@@ -39,17 +39,15 @@ final class ResticDestinationMover implements Mover {
     }
 
     private String pvcName() {
-        return spec.destinationPVC() != null && !spec.destinationPVC().isEmpty() ? spec.destinationPVC()
-                : "volsync-" + owner.name() + "-dest";
+        return JobMovers.destinationPvcName(owner, spec.destinationPVC(), "dest");
     }
 
     @Override
     public Result synchronize() throws MoverException {
         String ns = owner.namespace();
         String name = owner.name();
-        Volume data = spec.destinationPVC() != null && !spec.destinationPVC().isEmpty()
-                ? env.volumes().get(ns, spec.destinationPVC())
-                : env.volumes().ensureNewPvc(ns, pvcName(), owner, spec.capacity(), spec.accessModes());
+        Volume data = JobMovers.destinationVolume(env, owner, spec.destinationPVC(), "dest", spec.capacity(),
+                spec.accessModes());
         List<String> cacheModes = spec.cacheAccessModes() != null && !spec.cacheAccessModes().isEmpty()
                 ? spec.cacheAccessModes()
                 : spec.accessModes() != null && !spec.accessModes().isEmpty() ? spec.accessModes()

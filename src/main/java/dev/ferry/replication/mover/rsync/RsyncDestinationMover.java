@@ -46,17 +46,15 @@ final class RsyncDestinationMover implements Mover {
     }
 
     private String pvcName() {
-        return spec.destinationPVC() != null && !spec.destinationPVC().isEmpty() ? spec.destinationPVC()
-                : "volsync-" + owner.name() + "-dst";
+        return JobMovers.destinationPvcName(owner, spec.destinationPVC(), "dst");
     }
 
     @Override
     public Result synchronize() throws MoverException {
         String ns = owner.namespace();
         String name = owner.name();
-        Volume data = spec.destinationPVC() != null && !spec.destinationPVC().isEmpty()
-                ? env.volumes().get(ns, spec.destinationPVC())
-                : env.volumes().ensureNewPvc(ns, pvcName(), owner, spec.capacity(), spec.accessModes());
+        Volume data = JobMovers.destinationVolume(env, owner, spec.destinationPVC(), "dst", spec.capacity(),
+                spec.accessModes());
         String address = spec.address();
         Integer port = spec.port();
         RsyncStatus old = destination.status().rsync == null ? RsyncStatus.empty() : destination.status().rsync;
