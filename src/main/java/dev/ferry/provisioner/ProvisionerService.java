@@ -183,9 +183,9 @@ public class ProvisionerService {
     }
 
     private Uni<Void> requireModel(CallContext context) {
-        return machines.modelExists(context.session(), context.modelUuid()).chain(exists -> exists
-                ? Uni.createFrom().voidItem()
-                : Uni.createFrom().failure(unknownModel(context)));
+        return machines.existingModels(context.session(), List.of(context.modelUuid()))
+                .chain(existing -> existing.contains(context.modelUuid()) ? Uni.createFrom().voidItem()
+                        : Uni.createFrom().<Void> failure(unknownModel(context)));
     }
 
     private static RpcException unknownModel(CallContext context) {

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ferry.rpc.auth.SigningKeys;
+import dev.ferry.rpc.tag.ModelTag;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -78,7 +79,7 @@ public class CallerDirectory {
     /** Loads the stored keys of these callers in one query; bootstrap callers are answered from memory. */
     public Uni<Map<ModelCaller, byte[]>> keys(Mutiny.Session session, Collection<ModelCaller> callers) {
         List<Map<String, String>> wanted = callers.stream().distinct()
-                .filter(c -> isUuid(c.modelUuid()))
+                .filter(c -> c.modelUuid() != null && ModelTag.isValidUuid(c.modelUuid()))
                 .map(c -> Map.of("model_uuid", c.modelUuid(), "tag", c.tag())).toList();
         Uni<List<Object[]>> stored = wanted.isEmpty() ? Uni.createFrom().item(List.of())
                 : session.createNativeQuery(FIND, Object[].class).setParameter("keys", Json.write(wanted)).getResultList();
@@ -99,10 +100,4 @@ public class CallerDirectory {
         return session.createNativeQuery(UPSERT).setParameter("model", modelUuid).setParameter("tag", tag)
                 .setParameter("key", derivedKey).executeUpdate().replaceWithVoid();
     }
-
-    static boolean isUuid(String value) {
-        return value != null
-                && value.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    }
-
 }

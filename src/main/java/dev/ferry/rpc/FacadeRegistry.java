@@ -3,10 +3,12 @@ package dev.ferry.rpc;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -19,6 +21,9 @@ public class FacadeRegistry {
 
     private final JujuSchema schema;
     private final Map<String, Map<Integer, Map<String, FacadeMethod<?, ?>>>> routes = new HashMap<>();
+    // Read from the schema once, not per request.
+    private final Map<String, Set<String>> availableTo = new HashMap<>();
+    private final Map<String, JsonNode> paramsSchemas = new HashMap<>();
 
     public FacadeRegistry(Instance<Facade> facades, ObjectMapper mapper) {
         this.schema = JujuSchema.load(mapper);
@@ -26,11 +31,17 @@ public class FacadeRegistry {
             if (!schema.hasFacade(facade.name())) {
                 throw new IllegalStateException("facade " + facade.name() + " is not in Juju's schema");
             }
+            availableTo.computeIfAbsent(facade.name(), n -> Set.copyOf(schema.availableTo(n)));
             Map<String, FacadeMethod<?, ?>> methods = routes.computeIfAbsent(facade.name(), n -> new HashMap<>())
                     .computeIfAbsent(facade.version(), v -> new HashMap<>());
             for (FacadeMethod<?, ?> method : facade.methods()) {
                 if (!schema.hasMethod(facade.name(), method.name())) {
                     throw new IllegalStateException(facade.name() + "." + method.name() + " is not in Juju's schema");
+                }
+                if (method.paramsType() != null) {
+                    paramsSchemas.put(facade.name() + "." + method.name(),
+                            schema.params(facade.name(), method.name()).orElseThrow(() -> new IllegalStateException(
+                                    facade.name() + "." + method.name() + " takes no params in Juju's schema")));
                 }
                 if (methods.put(method.name(), method) != null) {
                     throw new IllegalStateException(facade.name() + "(" + facade.version() + ")." + method.name()
@@ -62,8 +73,14 @@ public class FacadeRegistry {
         return found;
     }
 
-    public List<String> availableTo(String type) {
-        return schema.availableTo(type);
+    /** The caller kinds a routed facade is available to. */
+    public Set<String> availableTo(String type) {
+        return availableTo.get(type);
+    }
+
+    /** The schema of a routed method's params (only for methods that take params). */
+    public JsonNode paramsSchema(String type, String method) {
+        return paramsSchemas.get(type + "." + method);
     }
 
     /** Every registered route, by facade, version and method: for tests that check them against the schema. */

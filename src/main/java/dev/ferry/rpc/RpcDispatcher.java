@@ -2,7 +2,6 @@ package dev.ferry.rpc;
 
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
@@ -40,16 +39,13 @@ public class RpcDispatcher {
      */
     public Prepared prepare(CallContext context, RequestEnvelope request) {
         FacadeMethod<?, ?> method = registry.route(request.type(), request.version(), request.request());
-        List<String> availableTo = registry.availableTo(request.type());
-        if (availableTo.stream().noneMatch(context.caller().kinds()::contains)) {
+        if (registry.availableTo(request.type()).stream().noneMatch(context.caller().kinds()::contains)) {
             throw RpcException.perm();
         }
         Object params = null;
         if (method.paramsType() != null) {
-            JsonNode paramsSchema = registry.schema().params(request.type(), request.request())
-                    .orElseThrow(() -> new IllegalStateException(request.type() + "." + request.request()
-                            + " takes no params in Juju's schema"));
-            validator.validate(request.type(), paramsSchema, request.params(), "");
+            validator.validate(request.type(), registry.paramsSchema(request.type(), request.request()),
+                    request.params(), "");
             try {
                 params = mapper.treeToValue(request.params(), method.paramsType());
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -2,7 +2,6 @@ package dev.ferry.rpc;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +26,7 @@ import dev.ferry.rpc.auth.Verdict;
 import dev.ferry.rpc.ledger.RequestLedger;
 import dev.ferry.rpc.ledger.RequestLedger.Answer;
 import dev.ferry.rpc.ledger.RequestLedger.Key;
+import dev.ferry.rpc.tag.ModelTag;
 import dev.ferry.stream.BatchProcessor;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -45,8 +45,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class RpcRequestProcessor implements BatchProcessor {
 
     private static final Logger LOG = Logger.getLogger(RpcRequestProcessor.class);
-    /** Signatures are checked without a window first; the window is applied after the ledger lookup. */
-    private static final Duration NO_WINDOW = Duration.ofDays(365L * 100);
 
     private final Mutiny.SessionFactory sessions;
     private final RpcDispatcher dispatcher;
@@ -70,7 +68,7 @@ public class RpcRequestProcessor implements BatchProcessor {
         this.config = config;
         this.authConfig = authConfig;
         this.clock = clock;
-        this.signatures = new SignatureVerifier(clock, NO_WINDOW);
+        this.signatures = new SignatureVerifier(clock, authConfig.timestampWindow());
         this.requestTopic = requestTopic;
     }
 
@@ -151,7 +149,8 @@ public class RpcRequestProcessor implements BatchProcessor {
         }
         item.replyTopic = replyTopic(item);
         String model = item.record.key();
-        item.verdict = signatures.verify(requestTopic, model, item.headers, item.record.value(),
+        // The window is applied after the ledger lookup: a redelivery is answered as before, however old it is.
+        item.verdict = signatures.verifySignature(requestTopic, model, item.headers, item.record.value(),
                 caller -> Optional.ofNullable(storedKeys.get(new ModelCaller(model, caller)))
                         .or(() -> callers.bootstrapKey(caller)));
     }
@@ -200,17 +199,15 @@ public class RpcRequestProcessor implements BatchProcessor {
             item.duplicateOf = earlier;
             return;
         }
-        long skew = accepted.timestampMillis() - now.toEpochMilli();
-        if (Math.abs(skew) > authConfig.timestampWindow().toMillis()) {
+        Optional<Verdict.Refused> stale = signatures.outsideWindow(accepted.timestampMillis());
+        if (stale.isPresent()) {
             // Not stored: a stale request changes nothing, and its answer is the same whenever it is asked again.
-            item.response = codec.error(codec.peekRequestId(item.record.value()), new RpcException(
-                    ErrorCodes.UNAUTHORIZED, FerryHeaders.TIMESTAMP + " " + accepted.timestampMillis() + " is "
-                            + Duration.ofMillis(Math.abs(skew)).toSeconds() + " s " + (skew > 0 ? "ahead of" : "behind")
-                            + " the server clock; the window is " + authConfig.timestampWindow().toSeconds() + " s"));
+            item.response = codec.error(codec.peekRequestId(item.record.value()),
+                    new RpcException(ErrorCodes.UNAUTHORIZED, stale.get().message()));
             return;
         }
         item.store = true;
-        if (!CallerDirectory.isUuid(item.record.key())) {
+        if (!ModelTag.isValidUuid(item.record.key())) {
             item.response = codec.error(codec.peekRequestId(item.record.value()),
                     RpcException.badRequest("record key must be a model UUID, got \"" + item.record.key() + "\""));
             return;

@@ -18,7 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class MachineStore {
 
-    private static final String MODEL_EXISTS = "SELECT count(*) FROM models WHERE uuid = CAST(:model AS uuid)";
     private static final String TOP_LEVEL = """
             SELECT machine_id FROM machines WHERE model_uuid = CAST(:model AS uuid) AND parent_id IS NULL
             ORDER BY length(machine_id), machine_id""";
@@ -62,10 +61,6 @@ public class MachineStore {
                 });
     }
 
-    public Uni<Boolean> modelExists(Mutiny.Session session, String modelUuid) {
-        return session.createNativeQuery(MODEL_EXISTS, Long.class).setParameter("model", modelUuid).getSingleResult()
-                .map(count -> count > 0);
-    }
 
     /** Ids of the model's top-level machines (not containers), in numeric order. */
     public Uni<List<String>> topLevelMachineIds(Mutiny.Session session, String modelUuid) {

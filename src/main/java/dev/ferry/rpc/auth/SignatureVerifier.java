@@ -55,7 +55,33 @@ public final class SignatureVerifier {
     }
 
     public Verdict verify(String topic, String key, SignatureHeaders headers, byte[] value, KeyLookup keys) {
-        Object checked = precheck(headers);
+        return verify(topic, key, headers, value, keys, true);
+    }
+
+    /**
+     * As {@link #verify(String, String, SignatureHeaders, byte[], KeyLookup)} but without the window: for a
+     * pipeline that must recognise a redelivered request (and answer it as before) however old its timestamp is,
+     * and then applies {@link #outsideWindow(long)} to requests it has not seen.
+     */
+    public Verdict verifySignature(String topic, String key, SignatureHeaders headers, byte[] value, KeyLookup keys) {
+        return verify(topic, key, headers, value, keys, false);
+    }
+
+    /** The refusal for a timestamp further from this verifier's clock than its window; empty when inside it. */
+    public Optional<Verdict.Refused> outsideWindow(long timestampMillis) {
+        long skew = timestampMillis - clock.millis();
+        if (Math.abs(skew) <= window.toMillis()) {
+            return Optional.empty();
+        }
+        String direction = skew > 0 ? "ahead of" : "behind";
+        return Optional.of(refuse(RefusalReason.TIMESTAMP_OUTSIDE_WINDOW,
+                FerryHeaders.TIMESTAMP + " " + timestampMillis + " is " + Duration.ofMillis(Math.abs(skew)).toSeconds()
+                        + " s " + direction + " the server clock; the window is " + window.toSeconds() + " s"));
+    }
+
+    private Verdict verify(String topic, String key, SignatureHeaders headers, byte[] value, KeyLookup keys,
+            boolean checkWindow) {
+        Object checked = precheck(headers, checkWindow);
         if (checked instanceof Verdict.Refused refused) {
             return refused;
         }
@@ -69,7 +95,7 @@ public final class SignatureVerifier {
      */
     public Uni<Verdict> verifyAsync(String topic, String key, SignatureHeaders headers, byte[] value,
             Function<String, Uni<Optional<byte[]>>> keys) {
-        Object checked = precheck(headers);
+        Object checked = precheck(headers, true);
         if (checked instanceof Verdict.Refused refused) {
             return Uni.createFrom().item(refused);
         }
@@ -81,7 +107,7 @@ public final class SignatureVerifier {
     }
 
     /** Returns a {@link Verdict.Refused} or a {@link Prechecked}. */
-    private Object precheck(SignatureHeaders headers) {
+    private Object precheck(SignatureHeaders headers, boolean checkWindow) {
         for (String[] header : new String[][] { { FerryHeaders.CALLER, headers.caller() },
                 { FerryHeaders.CORRELATION_ID, headers.correlationId() }, { FerryHeaders.TIMESTAMP, headers.timestamp() },
                 { FerryHeaders.SIGNATURE, headers.signature() } }) {
@@ -107,13 +133,11 @@ public final class SignatureVerifier {
             return refuse(RefusalReason.MALFORMED_TIMESTAMP, "malformed " + FerryHeaders.TIMESTAMP + " "
                     + excerpt(headers.timestamp()) + ": expected milliseconds since the epoch");
         }
-        long now = clock.millis();
-        long skew = timestamp - now;
-        if (Math.abs(skew) > window.toMillis()) {
-            String direction = skew > 0 ? "ahead of" : "behind";
-            return refuse(RefusalReason.TIMESTAMP_OUTSIDE_WINDOW,
-                    FerryHeaders.TIMESTAMP + " " + timestamp + " is " + Duration.ofMillis(Math.abs(skew)).toSeconds()
-                            + " s " + direction + " the server clock; the window is " + window.toSeconds() + " s");
+        if (checkWindow) {
+            Optional<Verdict.Refused> stale = outsideWindow(timestamp);
+            if (stale.isPresent()) {
+                return stale.get();
+            }
         }
         return new Prechecked(caller, timestamp);
     }

@@ -2,6 +2,8 @@ package dev.ferry.state.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.ferry.rpc.tag.ModelTag;
+
 /** The JSON type an event field must have, and the SQL type its column has. */
 enum FieldType {
     TEXT("text"), INT("int"), BIGINT("bigint"), BOOL("boolean"), TEXT_ARRAY("text[]"), JSON("jsonb"), UUID("uuid"),
@@ -16,8 +18,7 @@ enum FieldType {
     boolean accepts(JsonNode value) {
         return switch (this) {
             case TEXT -> value.isTextual();
-            case UUID -> value.isTextual() && value.asText()
-                    .matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+            case UUID -> value.isTextual() && ModelTag.isValidUuid(value.asText());
             case TIMESTAMP -> value.isTextual();
             case INT -> value.isInt();
             case BIGINT -> value.isIntegralNumber();

@@ -89,7 +89,10 @@ public class ModelEventProcessor implements BatchProcessor {
         List<String> newlyApplied = new ArrayList<>();
         return sessions.withTransaction((session, tx) -> session.createNativeQuery(FIND_APPLIED, String.class)
                 .setParameter("ids", ids.toArray(String[]::new)).getResultList()
-                .chain(applied -> applyInOrder(session, items, new HashSet<>(applied), newlyApplied, effects))
+                .chain(applied -> machines.existingModels(session, items.stream().filter(i -> i.event != null)
+                        .map(i -> i.event.modelUuid()).filter(java.util.Objects::nonNull).toList())
+                        .chain(models -> applyInOrder(session, items, new HashSet<>(applied), new HashSet<>(models),
+                                newlyApplied, effects)))
                 // Dead-lettered events are not remembered: delivered again, they are judged (and dead-lettered) again.
                 .chain(() -> newlyApplied.isEmpty() ? Uni.createFrom().item(0)
                         : session.createNativeQuery(RECORD_APPLIED).setParameter("ids", newlyApplied.toArray(String[]::new))
@@ -98,7 +101,7 @@ public class ModelEventProcessor implements BatchProcessor {
     }
 
     private Uni<Void> applyInOrder(Mutiny.Session session, List<Item> items, Set<String> applied,
-            List<String> newlyApplied, Effects effects) {
+            Set<String> knownModels, List<String> newlyApplied, Effects effects) {
         Map<String, Set<String>> changes = new LinkedHashMap<>();
         return Multi.createFrom().iterable(items)
                 .onItem().transformToUniAndConcatenate(item -> {
@@ -110,9 +113,10 @@ public class ModelEventProcessor implements BatchProcessor {
                         collectWatcherChanges(item.event, changes);
                         return Uni.createFrom().voidItem();
                     }
-                    return requireModel(session, item.event)
+                    return requireModel(knownModels, item.event)
                             .chain(() -> applier.apply(session, item.event))
                             .invoke(() -> {
+                                trackModels(knownModels, item.event);
                                 applied.add(item.event.eventId());
                                 newlyApplied.add(item.event.eventId());
                                 collectWatcherChanges(item.event, changes);
@@ -132,13 +136,24 @@ public class ModelEventProcessor implements BatchProcessor {
                 .replaceWithVoid();
     }
 
-    private Uni<Void> requireModel(Mutiny.Session session, ModelEvent event) {
-        if (!event.kind().modelScoped() || event.kind().name().equals("model")) {
+    /** Models are known from one query per poll, kept current as the poll's own model events are applied. */
+    private static Uni<Void> requireModel(Set<String> knownModels, ModelEvent event) {
+        if (!event.kind().modelScoped() || event.kind().name().equals("model")
+                || knownModels.contains(event.modelUuid())) {
             return Uni.createFrom().voidItem();
         }
-        return machines.modelExists(session, event.modelUuid()).chain(exists -> exists ? Uni.createFrom().voidItem()
-                : Uni.createFrom().failure(new InvalidEventException("model " + event.modelUuid()
-                        + " is not known: publish its model added event first")));
+        return Uni.createFrom().failure(new InvalidEventException("model " + event.modelUuid()
+                + " is not known: publish its model added event first"));
+    }
+
+    private static void trackModels(Set<String> knownModels, ModelEvent event) {
+        if (event.kind().name().equals("model")) {
+            if (event.action() == ModelEvent.Action.REMOVED) {
+                knownModels.remove(event.modelUuid());
+            } else {
+                knownModels.add(event.modelUuid());
+            }
+        }
     }
 
     private static void collectWatcherChanges(ModelEvent event, Map<String, Set<String>> changes) {
