@@ -72,6 +72,25 @@ final class FerryProcess implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: the process is frozen (no CPU, no heartbeats) until {@link #resume()}; for benchmarks. */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -" + name).isTrue();
+    }
+
     /** SIGTERM and wait: a graceful stop. */
     void stop() throws InterruptedException {
         if (process != null) {

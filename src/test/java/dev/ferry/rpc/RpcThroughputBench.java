@@ -40,6 +40,8 @@ class RpcThroughputBench {
     private static final int REQUESTS = Integer.getInteger("bench.requests", 20_000);
     private static final int MODELS = 12;
     private static final double REFERENCE_PER_SECOND = 5_000;
+    /** Backlogs drained by the warmed process after the cold one; the last is reported as steady. */
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
 
     @Test
     void exactlyOnceThroughputAndLatency() throws Exception {
@@ -52,25 +54,35 @@ class RpcThroughputBench {
             }
             FerryClient controller = worlds.get(0).controller();
             report.add(latency(worlds.get(0), controller));
+            // From here on the worlds only lend their model UUIDs and the controller's signer: their clients would
+            // otherwise each read every response of the runs, load that is not Ferry's.
+            worlds.forEach(JujuWorld::close);
             ferry.stop();
 
             double plain = plainLoop(ferry.bootstrapServers(), worlds, controller);
             report.add(String.format("plain consume->produce loop (no DB, no transactions): %,.0f records/s", plain));
-            for (int batch : new int[] { 100, 500 }) {
+            for (String batchSize : System.getProperty("bench.batches", "100,500").split(",")) {
+                int batch = Integer.parseInt(batchSize.trim());
                 double[] rate = exactlyOnce(ferry, worlds, controller, batch);
-                report.add(String.format("Ferry exactly-once, batch %d: %,.0f requests/s warm (%,.0f whole run) = %.2f x "
-                        + "plain loop, %.1f x the 5,000/s reference", batch, rate[1], rate[0], rate[1] / plain,
-                        rate[1] / REFERENCE_PER_SECOND));
+                double steady = rate[rate.length - 1];
+                StringBuilder rounds = new StringBuilder();
+                for (int round = 1; round < rate.length; round++) {
+                    rounds.append(round == 1 ? "" : ", ").append(String.format("%,.0f", rate[round]));
+                }
+                report.add(String.format("Ferry exactly-once, batch %d: %,.0f requests/s steady = %.2f x plain loop, "
+                        + "%.1f x the 5,000/s reference (cold start %,.0f/s; warm rounds %s)", batch, steady,
+                        steady / plain, steady / REFERENCE_PER_SECOND, rate[0], rounds));
             }
-            worlds.forEach(JujuWorld::close);
         }
         System.out.println("\n=== RPC benchmark (" + REQUESTS + " requests, " + MODELS + " models) ===");
         report.forEach(System.out::println);
     }
 
     /**
-     * Pre-loads the requests with Ferry stopped, starts it, and times the responses: the whole run (first to last
-     * response, JIT warm-up included) and the warm part (from the response at 25% to the last).
+     * Rates per batch size (first to last response). Cold: the requests are pre-loaded with Ferry stopped, then Ferry
+     * starts and drains them (JIT compilation of a fresh JVM included). Then {@code bench.rounds} warm rounds: the
+     * running process is frozen (SIGSTOP) while a backlog of the same size is produced, then thawed and timed draining
+     * it, so the load generator never shares the CPU with what is measured; the rounds show the JIT settling.
      */
     private double[] exactlyOnce(FerryProcess ferry, List<JujuWorld> worlds, FerryClient controller, int batch)
             throws Exception {
@@ -78,23 +90,64 @@ class RpcThroughputBench {
             Set<String> pending = produceRequests(worlds, controller);
             long started = System.nanoTime();
             ferry.start(Map.of("ferry.rpc.max-batch", Integer.toString(batch)));
-            long[] times = new long[REQUESTS];
-            int answered = 0;
-            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            while (!pending.isEmpty() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : responses.poll(Duration.ofMillis(200))) {
-                    var header = r.headers().lastHeader("ferry-correlation-id");
-                    if (header != null && pending.remove(new String(header.value(), StandardCharsets.UTF_8))) {
-                        times[answered++] = System.nanoTime();
+            long[] cold = drain(responses, pending);
+            System.out.printf("batch %d: first response %.1f s after start%n", batch, (cold[0] - started) / 1e9);
+            double[] rates = new double[1 + ROUNDS];
+            rates[0] = rate(cold);
+            for (int round = 1; round <= ROUNDS; round++) {
+                ferry.pause();
+                pending = produceRequests(worlds, controller);
+                ferry.resume();
+                // Optional profiling of the last round only: -Dbench.profile-steady=<agent library>|<start options>|
+                // <stop options>, e.g. async-profiler's libasyncProfiler.so|start,event=cpu|stop,collapsed,file=f-{process}.txt
+                String[] profile = round < ROUNDS ? new String[0] : System.getProperty("bench.profile-steady", "")
+                        .replace("{batch}", Integer.toString(batch)).split("\\|");
+                long[] profiled = { ferry.pid(), ProcessHandle.current().pid() };
+                if (profile.length == 3) {
+                    for (long pid : profiled) {
+                        loadAgent(pid, profile[0], profile[1]);
+                    }
+                }
+                rates[round] = rate(drain(responses, pending));
+                if (profile.length == 3) {
+                    for (long pid : profiled) {
+                        // {process}: "ferry", or "bench" for this JVM (the embedded broker and the load generator)
+                        loadAgent(pid, profile[0], profile[2].replace("{process}", pid == ferry.pid() ? "ferry" : "bench"));
                     }
                 }
             }
             ferry.stop();
-            assertThat(pending).as("unanswered requests").isEmpty();
-            System.out.printf("batch %d: first response %.1f s after start%n", batch, (times[0] - started) / 1e9);
-            int warmFrom = REQUESTS / 4;
-            return new double[] { REQUESTS / ((times[REQUESTS - 1] - times[0]) / 1e9),
-                    (REQUESTS - warmFrom) / ((times[REQUESTS - 1] - times[warmFrom]) / 1e9) };
+            return rates;
+        }
+    }
+
+    /** Arrival time of each response, in order, until every correlation id in {@code pending} is answered. */
+    private static long[] drain(KafkaConsumer<String, byte[]> responses, Set<String> pending) {
+        long[] times = new long[REQUESTS];
+        int answered = 0;
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (!pending.isEmpty() && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, byte[]> r : responses.poll(Duration.ofMillis(200))) {
+                var header = r.headers().lastHeader("ferry-correlation-id");
+                if (header != null && pending.remove(new String(header.value(), StandardCharsets.UTF_8))) {
+                    times[answered++] = System.nanoTime();
+                }
+            }
+        }
+        assertThat(pending).as("unanswered requests").isEmpty();
+        return times;
+    }
+
+    private static double rate(long[] times) {
+        return times.length / ((times[times.length - 1] - times[0]) / 1e9);
+    }
+
+    private static void loadAgent(long pid, String library, String options) throws Exception {
+        com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(Long.toString(pid));
+        try {
+            vm.loadAgentPath(library, options);
+        } finally {
+            vm.detach();
         }
     }
 
