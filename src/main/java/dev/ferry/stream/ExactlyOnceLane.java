@@ -7,9 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,6 +46,11 @@ import io.quarkus.vertx.VertxContextSupport;
  * Per poll, the processor commits its database work, then the output and the consumed offsets go out in one Kafka
  * transaction; any failure rewinds the batch, which is processed again (the processor deduplicates).
  *
+ * <p>Two polls are in flight: while the Kafka transaction of poll N commits (on the lane's committer thread), the
+ * database work of poll N+1 runs; N+1's transaction begins only once N's has committed, so output stays in order. If
+ * N's transaction fails, both polls are rewound: N+1's database work is already committed, and its redelivery is
+ * answered from what the processor stored (its ledger), as after a crash between the two commits.
+ *
  * <p>Why not the SmallRye connector's {@code KafkaTransactions}: it allows one transaction at a time per producer
  * channel, and this loop wants several batches in flight (one per lane, each lane with its own producer).
  * Kafka's clients are blocking, so each lane owns a dedicated thread; database work runs on a Vert.x context.
@@ -62,10 +73,18 @@ final class ExactlyOnceLane implements Runnable {
     private final Timer batchTimer;
     private volatile boolean stopping;
     private volatile boolean assigned;
-    private String lastFailure = "";
+    private volatile String lastFailure = "";
     private int narrowRemaining;
     private volatile KafkaConsumer<String, byte[]> consumer;
+    /** Used only on the committer thread, one transaction at a time. */
     private KafkaProducer<String, byte[]> producer;
+    private final ExecutorService committer;
+    /** The Kafka transaction of the previous poll, still committing; null when none is. */
+    private InFlight inFlight;
+
+    /** A poll whose Kafka transaction was handed to the committer: its outcome and where to rewind to. */
+    private record InFlight(Future<Boolean> committed, Map<TopicPartition, Long> firstOffsets) {
+    }
 
     ExactlyOnceLane(LaneSettings settings, int index, BatchProcessor processor, MeterRegistry registry) {
         this.settings = settings;
@@ -77,6 +96,11 @@ final class ExactlyOnceLane implements Runnable {
                 .description("batches rewound after a failure").register(registry);
         this.batchTimer = Timer.builder("ferry.lane.batch").tag("lane", settings.name())
                 .description("poll to committed Kafka transaction").register(registry);
+        this.committer = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "ferry-" + settings.name() + "-commit-" + index);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     boolean isRunning() {
@@ -104,7 +128,7 @@ final class ExactlyOnceLane implements Runnable {
     public void run() {
         int failures = 0;
         try {
-            producer = newProducer();
+            producer = committer.submit(this::newProducer).get();
             consumer = newConsumer();
             consumer.subscribe(List.of(settings.topic()), new RebalanceTracker());
             while (!stopping) {
@@ -115,10 +139,20 @@ final class ExactlyOnceLane implements Runnable {
                     break;
                 }
                 if (polled.isEmpty()) {
+                    if (inFlight != null && inFlight.committed().isDone() && !settle(Map.of())) {
+                        failures = backOff(failures);
+                    }
                     continue;
                 }
                 List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(polled.count());
                 polled.forEach(records::add);
+                if (failures > 0 || narrowRemaining > 0) {
+                    // Recovering: nothing overlaps, so a failure is the current poll's alone.
+                    if (!settle(firstOffsets(polled))) {
+                        failures = backOff(failures);
+                        continue;
+                    }
+                }
                 // After repeated failures, find the culprit: one record at a time; one that still fails is dead-lettered.
                 boolean narrowed = failures >= NARROW_AFTER && (records.size() > 1 || narrowRemaining > 0);
                 if (narrowed) {
@@ -128,26 +162,31 @@ final class ExactlyOnceLane implements Runnable {
                     records = List.of(records.get(0));
                 }
                 boolean deadLetter = failures >= NARROW_AFTER + DEAD_LETTER_AFTER && records.size() == 1;
-                boolean committed = deadLetter ? deadLetter(records.get(0)) : processAndCommit(records);
-                if (committed) {
+                if (deadLetter || failures > 0) {
+                    boolean committed = deadLetter ? deadLetter(records.get(0)) : processAndCommit(records, polled, true);
+                    if (!committed) {
+                        rewind(firstOffsets(polled));
+                        failures = backOff(failures);
+                        continue;
+                    }
                     failures = 0;
                     if (narrowed) {
-                        rewind(polled, records.get(0));
+                        // The rest of the poll comes again; the record just committed does not.
+                        Map<TopicPartition, Long> again = firstOffsets(polled);
+                        again.put(partitionOf(records.get(0)), records.get(0).offset() + 1);
+                        rewind(again);
                         // Stay on one record at a time until the batch that failed has been passed.
                         narrowRemaining--;
                         failures = narrowRemaining > 0 ? NARROW_AFTER : 0;
                     }
-                } else {
-                    abortsCounter.increment();
-                    rewind(polled, null);
-                    failures++;
-                    // Back off so that an outage (database down) does not spin; the stop latch cuts the wait short.
-                    stopped.await(Math.min(30_000L, 100L << Math.min(failures, 8)), TimeUnit.MILLISECONDS);
+                } else if (!processAndCommit(records, polled, false)) {
+                    failures = backOff(failures);
                 }
             }
+            settle(Map.of());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (ExecutionException | RuntimeException e) {
             LOG.errorf(e, "Lane %s-%d stopped on an unexpected error", settings.name(), index);
         } finally {
             closeQuietly();
@@ -155,7 +194,47 @@ final class ExactlyOnceLane implements Runnable {
         }
     }
 
-    private boolean processAndCommit(List<ConsumerRecord<String, byte[]>> records) {
+    /** Counts a failure and waits before the next attempt, so that an outage (database down) does not spin. */
+    private int backOff(int failures) throws InterruptedException {
+        abortsCounter.increment();
+        int now = failures + 1;
+        // The stop latch cuts the wait short.
+        stopped.await(Math.min(30_000L, 100L << Math.min(now, 8)), TimeUnit.MILLISECONDS);
+        return now;
+    }
+
+    /**
+     * Waits for the Kafka transaction in flight, if any. If it failed, its poll and {@code alsoRewind} (a later poll,
+     * whose output is then dropped) are rewound to be delivered again; returns whether it committed.
+     */
+    private boolean settle(Map<TopicPartition, Long> alsoRewind) throws InterruptedException {
+        InFlight pending = inFlight;
+        if (pending == null) {
+            return true;
+        }
+        inFlight = null;
+        boolean committed;
+        try {
+            committed = pending.committed().get();
+        } catch (ExecutionException e) {
+            lastFailure = e.getCause().toString();
+            committed = false;
+        }
+        if (!committed) {
+            Map<TopicPartition, Long> targets = new HashMap<>(alsoRewind);
+            pending.firstOffsets().forEach((partition, offset) -> targets.merge(partition, offset, Math::min));
+            rewind(targets);
+        }
+        return committed;
+    }
+
+    /**
+     * Runs the processor's database work, then hands the output to the committer: waiting for it when
+     * {@code wait} (recovery), else returning at once with the transaction in flight, after the previous one has
+     * committed. Returns false, with what failed rewound, when the batch must be retried.
+     */
+    private boolean processAndCommit(List<ConsumerRecord<String, byte[]>> records,
+            ConsumerRecords<String, byte[]> polled, boolean wait) throws InterruptedException {
         long begin = System.nanoTime();
         List<ProducerRecord<String, byte[]>> output;
         try {
@@ -166,38 +245,60 @@ final class ExactlyOnceLane implements Runnable {
             lastFailure = e.toString();
             LOG.errorf("Lane %s-%d: a batch of %d records failed and will be retried: %s", settings.name(), index,
                     records.size(), lastFailure);
+            if (!settle(firstOffsets(polled))) {
+                return false;
+            }
+            rewind(firstOffsets(polled));
             return false;
         }
         long processed = System.nanoTime();
-        if (commit(output, records)) {
-            long committed = System.nanoTime();
-            recordsCounter.increment(records.size());
-            batchTimer.record(committed - begin, TimeUnit.NANOSECONDS);
-            LOG.debugf("Lane %s-%d: %d records, processing %.1f ms, Kafka transaction %.1f ms", settings.name(), index,
-                    records.size(), (processed - begin) / 1e6, (committed - processed) / 1e6);
-            return true;
+        Map<TopicPartition, Long> firstOffsets = firstOffsets(polled);
+        if (!settle(firstOffsets)) {
+            return false;
         }
-        return false;
+        var groupMetadata = consumer.groupMetadata();
+        Future<Boolean> committed = committer.submit(() -> {
+            long kafkaBegin = System.nanoTime();
+            if (!commit(output, records, groupMetadata)) {
+                return false;
+            }
+            long done = System.nanoTime();
+            recordsCounter.increment(records.size());
+            batchTimer.record(done - begin, TimeUnit.NANOSECONDS);
+            LOG.debugf("Lane %s-%d: %d records, processing %.1f ms, Kafka transaction %.1f ms", settings.name(), index,
+                    records.size(), (processed - begin) / 1e6, (done - kafkaBegin) / 1e6);
+            return true;
+        });
+        inFlight = new InFlight(committed, firstOffsets);
+        return !wait || settle(Map.of());
     }
 
     /** Moves a record that failed again and again, alone, to {@code <topic>.dlq} with the last failure as reason. */
-    private boolean deadLetter(ConsumerRecord<String, byte[]> record) {
+    private boolean deadLetter(ConsumerRecord<String, byte[]> record) throws InterruptedException {
         ProducerRecord<String, byte[]> dead = new ProducerRecord<>(settings.topic() + ".dlq", null, record.key(),
                 record.value(), record.headers());
         dead.headers().add(BatchProcessor.DLQ_REASON_HEADER, ("processing failed repeatedly: " + lastFailure)
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         LOG.errorf("Lane %s-%d: record %s-%d@%d failed %d times and goes to %s.dlq", settings.name(), index,
                 record.topic(), record.partition(), record.offset(), DEAD_LETTER_AFTER, settings.topic());
-        return commit(List.of(dead), List.of(record));
+        var groupMetadata = consumer.groupMetadata();
+        try {
+            return committer.submit(() -> commit(List.of(dead), List.of(record), groupMetadata)).get();
+        } catch (ExecutionException e) {
+            lastFailure = e.getCause().toString();
+            return false;
+        }
     }
 
-    private boolean commit(List<ProducerRecord<String, byte[]>> output, List<ConsumerRecord<String, byte[]>> records) {
+    /** On the committer thread: one Kafka transaction with the output and the offsets after {@code records}. */
+    private boolean commit(List<ProducerRecord<String, byte[]>> output, List<ConsumerRecord<String, byte[]>> records,
+            ConsumerGroupMetadata groupMetadata) {
         try {
             producer.beginTransaction();
             for (ProducerRecord<String, byte[]> record : output) {
                 producer.send(record);
             }
-            producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
+            producer.sendOffsetsToTransaction(nextOffsets(records), groupMetadata);
             producer.commitTransaction();
             return true;
         } catch (ProducerFencedException | OutOfOrderSequenceException | InvalidProducerEpochException
@@ -227,20 +328,26 @@ final class ExactlyOnceLane implements Runnable {
         return offsets;
     }
 
-    /**
-     * Seeks every partition of the poll back to its first record, so it is delivered again in order; a record
-     * already committed ({@code done}, when narrowed to one) is not.
-     */
-    private void rewind(ConsumerRecords<String, byte[]> polled, ConsumerRecord<String, byte[]> done) {
-        Set<TopicPartition> owned = consumer.assignment();
+    private static Map<TopicPartition, Long> firstOffsets(ConsumerRecords<String, byte[]> polled) {
+        Map<TopicPartition, Long> first = new HashMap<>();
         for (TopicPartition partition : polled.partitions()) {
-            if (owned.contains(partition)) {
-                long first = polled.records(partition).get(0).offset();
-                boolean skipDone = done != null && done.partition() == partition.partition()
-                        && done.topic().equals(partition.topic());
-                consumer.seek(partition, skipDone ? done.offset() + 1 : first);
-            }
+            first.put(partition, polled.records(partition).get(0).offset());
         }
+        return first;
+    }
+
+    private static TopicPartition partitionOf(ConsumerRecord<String, byte[]> record) {
+        return new TopicPartition(record.topic(), record.partition());
+    }
+
+    /** Seeks partitions still owned back to the given offsets, so their records are delivered again in order. */
+    private void rewind(Map<TopicPartition, Long> targets) {
+        Set<TopicPartition> owned = consumer.assignment();
+        targets.forEach((partition, offset) -> {
+            if (owned.contains(partition)) {
+                consumer.seek(partition, offset);
+            }
+        });
     }
 
     private KafkaProducer<String, byte[]> newProducer() {
@@ -282,18 +389,29 @@ final class ExactlyOnceLane implements Runnable {
             LOG.debugf("closing consumer: %s", e);
         }
         try {
-            if (producer != null) {
-                producer.close(Duration.ofSeconds(5));
-            }
-        } catch (RuntimeException e) {
+            committer.submit(() -> {
+                if (producer != null) {
+                    producer.close(Duration.ofSeconds(5));
+                }
+            }).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             LOG.debugf("closing producer: %s", e);
         }
+        committer.shutdownNow();
     }
 
     private final class RebalanceTracker implements org.apache.kafka.clients.consumer.ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
             assigned = false;
+            // The transaction in flight carries offsets of these partitions: let it finish while they are still ours.
+            try {
+                settle(Map.of());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         @Override

@@ -1,0 +1,234 @@
+package dev.ferry.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The lane on its own, against the real broker, with a processor that echoes records: output exactly once and in
+ * order per key while two polls are in flight; a failed Kafka transaction rewinds both polls in flight; a record that
+ * keeps failing is isolated and dead-lettered while the records around it are answered.
+ */
+@QuarkusTest
+class ExactlyOnceLaneTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    @Test
+    void givenThousandsOfRecords_whenLanesPipelineTheirCommits_thenEachIsAnsweredOnceAndInOrderPerKey() throws Exception {
+        Echo echo = new Echo();
+        try (Topics topics = new Topics()) {
+            List<String> sent = topics.produce(3_000, i -> "r" + i);
+            Map<String, List<String>> answered = topics.runAndRead(echo, 100, sent.size());
+            assertExactlyOnceInOrder(answered, sent);
+        }
+    }
+
+    @Test
+    void givenAKafkaTransactionThatFails_whenTheNextPollIsInFlight_thenBothAreRewoundAndNothingIsLostOrDoubled()
+            throws Exception {
+        Echo echo = new Echo();
+        // One lane, two partitions of 50 records, polls of 50: the first poll holds one partition, the poll in flight
+        // behind it the other. Each holds a record whose first Kafka transaction fails, so whichever comes first
+        // fails while the other is in flight, and only rewinding both loses nothing.
+        try (Topics topics = new Topics(2, 1)) {
+            List<String> sent = new ArrayList<>();
+            for (int partition = 0; partition < 2; partition++) {
+                int p = partition;
+                sent.addAll(topics.produceTo(partition, 50, i -> (i == 20 ? "kafka-fails-once-" : "") + "p" + p + "-" + i));
+            }
+            Map<String, List<String>> answered = topics.runAndRead(echo, 50, sent.size());
+            assertExactlyOnceInOrder(answered, sent);
+            assertThat(echo.attempts.get("kafka-fails-once-p0-20").get()).as("the failed batch was processed again")
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(echo.attempts.get("kafka-fails-once-p1-20").get()).isGreaterThanOrEqualTo(2);
+            assertThat(topics.aborts()).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void givenARecordThatAlwaysFails_whenItsBatchIsRetried_thenItAloneIsDeadLetteredWithTheReason() throws Exception {
+        Echo echo = new Echo();
+        try (Topics topics = new Topics()) {
+            List<String> sent = topics.produce(40, i -> i == 17 ? "poison-r" + i : "r" + i);
+            List<String> good = sent.stream().filter(v -> !v.startsWith("poison")).toList();
+            Map<String, List<String>> answered = topics.runAndRead(echo, 100, good.size());
+            assertExactlyOnceInOrder(answered, good);
+            List<ConsumerRecord<String, String>> dead = topics.read(topics.in + ".dlq", 1);
+            assertThat(dead).singleElement().satisfies(record -> {
+                assertThat(record.value()).isEqualTo("poison-r17");
+                assertThat(new String(record.headers().lastHeader(BatchProcessor.DLQ_REASON_HEADER).value(),
+                        StandardCharsets.UTF_8)).startsWith("processing failed repeatedly: ").contains("poisoned");
+            });
+        }
+    }
+
+    private static void assertExactlyOnceInOrder(Map<String, List<String>> answered, List<String> sent) {
+        Map<String, List<String>> expected = new HashMap<>();
+        for (String value : sent) {
+            expected.computeIfAbsent(Topics.keyOf(value), k -> new ArrayList<>()).add(value);
+        }
+        assertThat(answered).isEqualTo(expected);
+    }
+
+    /**
+     * Echoes each record to the output topic. {@code poison-…} fails every batch it is in; {@code kafka-fails-once-…}
+     * adds, the first time, an output record larger than a request may be, so that batch's Kafka transaction aborts.
+     */
+    static final class Echo implements BatchProcessor {
+        final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+        volatile String out;
+
+        @Override
+        public Uni<List<ProducerRecord<String, byte[]>>> process(List<ConsumerRecord<String, byte[]>> records) {
+            List<ProducerRecord<String, byte[]>> output = new ArrayList<>();
+            for (ConsumerRecord<String, byte[]> record : records) {
+                String value = new String(record.value(), StandardCharsets.UTF_8);
+                int attempt = attempts.computeIfAbsent(value, v -> new AtomicInteger()).incrementAndGet();
+                if (value.startsWith("poison")) {
+                    return Uni.createFrom().failure(new IllegalStateException("poisoned record " + value));
+                }
+                if (value.startsWith("kafka-fails-once") && attempt == 1) {
+                    output.add(new ProducerRecord<>(out, record.key(), new byte[11 * 1024 * 1024]));
+                }
+                output.add(new ProducerRecord<>(out, record.key(), record.value()));
+            }
+            return Uni.createFrom().item(output);
+        }
+    }
+
+    /** Fresh input, output and dead-letter topics for one test, and the lanes that join them. */
+    final class Topics implements AutoCloseable {
+        final String in = "lane-test-" + UUID.randomUUID();
+        final String out = in + ".out";
+        final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        final int laneCount;
+        LaneGroup lanes;
+
+        Topics() throws Exception {
+            this(4, 2);
+        }
+
+        Topics(int partitions, int laneCount) throws Exception {
+            this.laneCount = laneCount;
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+                admin.createTopics(List.of(new NewTopic(in, partitions, (short) 1), new NewTopic(out, partitions, (short) 1),
+                        new NewTopic(in + ".dlq", 1, (short) 1))).all().get();
+                Awaitility.await().atMost(WAIT).ignoreExceptions().until(() -> admin
+                        .describeTopics(List.of(in, out, in + ".dlq")).allTopicNames().get().values().stream()
+                        .allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null)));
+            }
+        }
+
+        /** Six keys, or one per partition for values written to a chosen partition ({@code p<N>-…}). */
+        static String keyOf(String value) {
+            java.util.regex.Matcher partition = java.util.regex.Pattern.compile("p(\\d+)-").matcher(value);
+            return partition.find() ? "partition-" + partition.group(1)
+                    : "key-" + Math.floorMod(value.replaceAll("\\D", "").hashCode(), 6);
+        }
+
+        List<String> produce(int count, java.util.function.IntFunction<String> value) throws Exception {
+            return produceTo(null, count, value);
+        }
+
+        List<String> produceTo(Integer partition, int count, java.util.function.IntFunction<String> value)
+                throws Exception {
+            List<String> sent = new ArrayList<>();
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all"),
+                    new StringSerializer(), new StringSerializer())) {
+                for (int i = 0; i < count; i++) {
+                    String v = value.apply(i);
+                    sent.add(v);
+                    producer.send(new ProducerRecord<>(in, partition, keyOf(v), v));
+                }
+                producer.flush();
+            }
+            return sent;
+        }
+
+        /** Starts the lanes over the input and reads {@code expected} output records, grouped by key in order. */
+        Map<String, List<String>> runAndRead(Echo echo, int maxBatch, int expected) throws Exception {
+            echo.out = out;
+            Map<String, Object> kafka = new HashMap<>(KafkaClientProperties.from(ConfigProvider.getConfig()));
+            lanes = new LaneGroup(new LaneSettings("lanetest", in, in + "-group", "test-" + UUID.randomUUID(),
+                    laneCount, maxBatch, Duration.ofMillis(100), Duration.ofSeconds(30), kafka), echo, registry);
+            lanes.start();
+            Map<String, List<String>> byKey = new HashMap<>();
+            for (ConsumerRecord<String, String> record : read(out, expected)) {
+                byKey.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record.value());
+            }
+            return byKey;
+        }
+
+        /** Reads a topic with read_committed until {@code expected} records, then a little longer for extras. */
+        List<ConsumerRecord<String, String>> read(String topic, int expected) {
+            Map<String, Object> props = new HashMap<>();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                    new StringDeserializer())) {
+                consumer.subscribe(List.of(topic));
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                long settleUntil = Long.MAX_VALUE;
+                while (System.nanoTime() < Math.min(deadline, settleUntil)) {
+                    ConsumerRecords<String, String> polled = consumer.poll(Duration.ofMillis(200));
+                    polled.forEach(seen::add);
+                    if (seen.size() >= expected && settleUntil == Long.MAX_VALUE) {
+                        settleUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                    }
+                }
+            }
+            return seen;
+        }
+
+        double aborts() {
+            return registry.get("ferry.lane.aborts").counter().count();
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (lanes != null) {
+                lanes.stop();
+            }
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+                admin.deleteTopics(Set.of(in, out, in + ".dlq")).all().get();
+            }
+        }
+    }
+}
