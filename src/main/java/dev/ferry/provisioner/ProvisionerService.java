@@ -3,6 +3,7 @@ package dev.ferry.provisioner;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import dev.ferry.rpc.CallContext;
@@ -72,8 +73,7 @@ public class ProvisionerService {
     }
 
     /**
-     * Life for consecutive calls of a poll, set-based: one query for their models and one for all the machines
-     * they name. Per entity: tag parse and access check (ErrPerm), then existence (NotFound), as Juju orders them.
+     * Life for consecutive calls of a poll, set-based: one query for their models and all the machines they name. Per entity: tag parse and access check (ErrPerm), then existence (NotFound), as Juju orders them.
      */
     public Uni<List<Outcome<LifeResults>>> lifeAll(List<Call<Entities>> calls) {
         List<List<Object>> checked = new ArrayList<>(calls.size());
@@ -91,27 +91,28 @@ public class ProvisionerService {
             checked.add(outcomes);
         }
         Mutiny.Session session = session(calls);
-        return machines.existingModels(session, models(calls))
-                .chain(existing -> machines.lives(session, wanted).map(lives -> {
-                    List<Outcome<LifeResults>> results = new ArrayList<>(calls.size());
-                    for (int i = 0; i < calls.size(); i++) {
-                        CallContext context = calls.get(i).context();
-                        if (!existing.contains(context.modelUuid())) {
-                            results.add(Outcome.failed(unknownModel(context)));
-                            continue;
-                        }
-                        results.add(Outcome.of(new LifeResults(checked.get(i).stream().map(outcome -> {
-                            if (outcome instanceof RpcError error) {
-                                return LifeResult.failed(error);
-                            }
-                            String id = ((MachineTag) outcome).id();
-                            String life = lives.get(new ModelMachine(context.modelUuid(), id));
-                            return life == null ? LifeResult.failed(RpcError.notFound("machine " + id))
-                                    : LifeResult.of(life);
-                        }).toList())));
+        return machines.modelsAndLives(session, models(calls), wanted).map(found -> {
+            Set<String> existing = found.existingModels();
+            Map<ModelMachine, String> lives = found.lives();
+            List<Outcome<LifeResults>> results = new ArrayList<>(calls.size());
+            for (int i = 0; i < calls.size(); i++) {
+                CallContext context = calls.get(i).context();
+                if (!existing.contains(context.modelUuid())) {
+                    results.add(Outcome.failed(unknownModel(context)));
+                    continue;
+                }
+                results.add(Outcome.of(new LifeResults(checked.get(i).stream().map(outcome -> {
+                    if (outcome instanceof RpcError error) {
+                        return LifeResult.failed(error);
                     }
-                    return results;
-                }));
+                    String id = ((MachineTag) outcome).id();
+                    String life = lives.get(new ModelMachine(context.modelUuid(), id));
+                    return life == null ? LifeResult.failed(RpcError.notFound("machine " + id))
+                            : LifeResult.of(life);
+                }).toList())));
+            }
+            return results;
+        });
     }
 
     public Uni<ErrorResults> setPasswords(CallContext context, EntityPasswords params) {

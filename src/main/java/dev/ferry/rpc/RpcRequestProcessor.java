@@ -18,7 +18,6 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.ferry.rpc.CallerDirectory.ModelCaller;
 import dev.ferry.rpc.auth.FerryHeaders;
 import dev.ferry.rpc.auth.SignatureHeaders;
 import dev.ferry.rpc.auth.SignatureVerifier;
@@ -26,6 +25,7 @@ import dev.ferry.rpc.auth.Verdict;
 import dev.ferry.rpc.ledger.RequestLedger;
 import dev.ferry.rpc.ledger.RequestLedger.Answer;
 import dev.ferry.rpc.ledger.RequestLedger.Key;
+import dev.ferry.rpc.ledger.RequestLedger.ModelCaller;
 import dev.ferry.rpc.tag.ModelTag;
 import dev.ferry.stream.BatchProcessor;
 import io.smallrye.mutiny.Multi;
@@ -102,22 +102,19 @@ public class RpcRequestProcessor implements BatchProcessor {
         List<Item> items = records.stream().map(Item::new).toList();
         long[] marks = new long[6];
         marks[0] = System.nanoTime();
-        return sessions.withTransaction((session, tx) -> callers
-                .keys(session, items.stream().filter(i -> i.headers.caller() != null)
-                        .map(i -> new ModelCaller(i.record.key(), i.headers.caller())).toList())
+        return sessions.withTransaction((session, tx) -> ledger
+                .lookUp(session, items.stream().filter(i -> i.headers.caller() != null)
+                        .map(i -> new ModelCaller(i.record.key(), i.headers.caller())).toList(),
+                        items.stream().filter(i -> i.headers.caller() != null && i.headers.correlationId() != null)
+                                .map(Item::key).toList())
                 .invoke(() -> marks[1] = System.nanoTime())
-                .chain(keys -> {
-                    List<Key> accepted = new ArrayList<>();
+                .chain(lookup -> {
                     for (Item item : items) {
-                        classify(item, keys);
-                        if (item.verdict instanceof Verdict.Accepted) {
-                            accepted.add(item.key());
-                        }
+                        classify(item, lookup.signingKeys());
                     }
-                    return ledger.find(session, accepted);
+                    marks[2] = System.nanoTime();
+                    return execute(session, items, lookup.answers(), now);
                 })
-                .invoke(() -> marks[2] = System.nanoTime())
-                .chain(stored -> execute(session, items, stored, now))
                 .invoke(() -> marks[3] = System.nanoTime())
                 .chain(() -> {
                     Map<Key, Answer> fresh = new LinkedHashMap<>();
@@ -132,7 +129,7 @@ public class RpcRequestProcessor implements BatchProcessor {
                 .map(ignored -> {
                     marks[5] = System.nanoTime();
                     if (LOG.isDebugEnabled()) {
-                        LOG.debugf("%d requests: keys %.1f ms, verify+ledger lookup %.1f ms, execute %.1f ms, "
+                        LOG.debugf("%d requests: keys+ledger lookup %.1f ms, verify %.1f ms, execute %.1f ms, "
                                 + "ledger record %.1f ms, commit %.1f ms", items.size(), (marks[1] - marks[0]) / 1e6,
                                 (marks[2] - marks[1]) / 1e6, (marks[3] - marks[2]) / 1e6, (marks[4] - marks[3]) / 1e6,
                                 (marks[5] - marks[4]) / 1e6);

@@ -34,6 +34,47 @@ public class MachineStore {
             FROM jsonb_to_recordset(CAST(CAST(:keys AS text) AS jsonb)) AS k(model_uuid uuid, machine_id text)
             JOIN machines m ON m.model_uuid = k.model_uuid AND m.machine_id = k.machine_id""";
 
+    /** Which of the models asked about exist, and the life of each of the machines asked about that exists. */
+    public record ModelsAndLives(Set<String> existingModels, Map<ModelMachine, String> lives) {
+    }
+
+    // Rows with a null machine id name an existing model; the others a machine and its life.
+    private static final String MODELS_AND_LIVES = """
+            SELECT CAST(m.uuid AS text), CAST(NULL AS text), CAST(NULL AS text)
+            FROM jsonb_to_recordset(CAST(CAST(:models AS text) AS jsonb)) AS k(uuid uuid)
+            JOIN models m ON m.uuid = k.uuid
+            UNION ALL
+            SELECT CAST(m.model_uuid AS text), m.machine_id, m.life
+            FROM jsonb_to_recordset(CAST(CAST(:machines AS text) AS jsonb)) AS k(model_uuid uuid, machine_id text)
+            JOIN machines m ON m.model_uuid = k.model_uuid AND m.machine_id = k.machine_id""";
+
+    /** {@link #existingModels} and {@link #lives} in one query. */
+    public Uni<ModelsAndLives> modelsAndLives(Mutiny.Session session, Collection<String> modelUuids,
+            Collection<ModelMachine> machines) {
+        if (modelUuids.isEmpty() && machines.isEmpty()) {
+            return Uni.createFrom().item(new ModelsAndLives(Set.of(), Map.of()));
+        }
+        List<Map<String, String>> models = modelUuids.stream().distinct().map(m -> Map.of("uuid", m)).toList();
+        return session.createNativeQuery(MODELS_AND_LIVES, Object[].class).setParameter("models", Json.write(models))
+                .setParameter("machines", Json.write(machineKeys(machines))).getResultList().map(rows -> {
+                    Set<String> existing = new HashSet<>();
+                    Map<ModelMachine, String> lives = new HashMap<>();
+                    for (Object[] row : rows) {
+                        if (row[1] == null) {
+                            existing.add((String) row[0]);
+                        } else {
+                            lives.put(new ModelMachine((String) row[0], (String) row[1]), (String) row[2]);
+                        }
+                    }
+                    return new ModelsAndLives(existing, lives);
+                });
+    }
+
+    private static List<Map<String, String>> machineKeys(Collection<ModelMachine> machines) {
+        return machines.stream().distinct()
+                .map(m -> Map.of("model_uuid", m.modelUuid(), "machine_id", m.machineId())).toList();
+    }
+
     /** Which of these models exist: one query for any number. */
     public Uni<Set<String>> existingModels(Mutiny.Session session, Collection<String> modelUuids) {
         if (modelUuids.isEmpty()) {
@@ -49,9 +90,7 @@ public class MachineStore {
         if (machines.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        List<Map<String, String>> keys = machines.stream().distinct()
-                .map(m -> Map.of("model_uuid", m.modelUuid(), "machine_id", m.machineId())).toList();
-        return session.createNativeQuery(LIVES_OF, Object[].class).setParameter("keys", Json.write(keys))
+        return session.createNativeQuery(LIVES_OF, Object[].class).setParameter("keys", Json.write(machineKeys(machines)))
                 .getResultList().map(rows -> {
                     Map<ModelMachine, String> lives = new HashMap<>();
                     for (Object[] row : rows) {

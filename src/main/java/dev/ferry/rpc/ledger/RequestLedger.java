@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ferry.rpc.Json;
+import dev.ferry.rpc.tag.ModelTag;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -33,8 +34,22 @@ public class RequestLedger {
     public record StoredRecord(String topic, String key, String value) {
     }
 
-    private static final String FIND = """
-            SELECT l.caller, l.correlation_id, l.response, CAST(l.effects AS text)
+    /** A caller within a model: agent credentials are per model. */
+    public record ModelCaller(String modelUuid, String tag) {
+    }
+
+    /** What one poll needs before it can answer anything: stored answers, and the callers' stored signing keys. */
+    public record Lookup(Map<Key, Answer> answers, Map<ModelCaller, byte[]> signingKeys) {
+    }
+
+    // One round trip for both: rows of kind 0 are signing keys (agent_credentials), of kind 1 stored answers.
+    private static final String LOOK_UP = """
+            SELECT 0, CAST(c.model_uuid AS text), c.tag, CAST(NULL AS text), CAST(NULL AS text), c.signing_key
+            FROM agent_credentials c
+            JOIN jsonb_to_recordset(CAST(CAST(:callers AS text) AS jsonb)) AS k(model_uuid uuid, tag text)
+              ON c.model_uuid = k.model_uuid AND c.tag = k.tag
+            UNION ALL
+            SELECT 1, l.caller, l.correlation_id, l.response, CAST(l.effects AS text), CAST(NULL AS bytea)
             FROM rpc_ledger l
             JOIN jsonb_to_recordset(CAST(CAST(:keys AS text) AS jsonb)) AS k(caller text, correlation_id text)
               ON l.caller = k.caller AND l.correlation_id = k.correlation_id""";
@@ -54,20 +69,32 @@ public class RequestLedger {
         this.mapper = mapper;
     }
 
-    public Uni<Map<Key, Answer>> find(Mutiny.Session session, Collection<Key> keys) {
-        if (keys.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
-        }
-        List<Map<String, String>> rows = keys.stream()
+    /**
+     * The stored answers of these requests and the stored signing keys of these callers, in one query. Answers are
+     * looked up before signatures are checked; the caller only uses those of requests whose signature verified.
+     */
+    public Uni<Lookup> lookUp(Mutiny.Session session, Collection<ModelCaller> callers, Collection<Key> keys) {
+        List<Map<String, String>> callerRows = callers.stream().distinct()
+                .filter(c -> c.modelUuid() != null && ModelTag.isValidUuid(c.modelUuid()))
+                .map(c -> Map.of("model_uuid", c.modelUuid(), "tag", c.tag())).toList();
+        List<Map<String, String>> keyRows = keys.stream().distinct()
                 .map(k -> Map.of("caller", k.caller(), "correlation_id", k.correlationId())).toList();
-        return session.createNativeQuery(FIND, Object[].class).setParameter("keys", Json.write(rows)).getResultList()
-                .map(found -> {
+        if (callerRows.isEmpty() && keyRows.isEmpty()) {
+            return Uni.createFrom().item(new Lookup(Map.of(), Map.of()));
+        }
+        return session.createNativeQuery(LOOK_UP, Object[].class).setParameter("callers", Json.write(callerRows))
+                .setParameter("keys", Json.write(keyRows)).getResultList().map(rows -> {
                     Map<Key, Answer> answers = new HashMap<>();
-                    for (Object[] row : found) {
-                        answers.put(new Key((String) row[0], (String) row[1]),
-                                new Answer((String) row[2], effects((String) row[3])));
+                    Map<ModelCaller, byte[]> signingKeys = new HashMap<>();
+                    for (Object[] row : rows) {
+                        if (((Number) row[0]).intValue() == 0) {
+                            signingKeys.put(new ModelCaller((String) row[1], (String) row[2]), (byte[]) row[5]);
+                        } else {
+                            answers.put(new Key((String) row[1], (String) row[2]),
+                                    new Answer((String) row[3], effects((String) row[4])));
+                        }
                     }
-                    return answers;
+                    return new Lookup(answers, signingKeys);
                 });
     }
 
