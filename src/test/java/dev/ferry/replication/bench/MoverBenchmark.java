@@ -33,7 +33,8 @@ import dev.ferry.replication.support.LocalCluster;
 /**
  * Side by side, in one run: each mover's full sync of a tree against its tool run directly on the same tree
  * ({@code rsync -a}, {@code rclone sync}, {@code restic backup}), then re-syncs after changing 1%, 2% and 5% of the
- * files, printing medians of several runs and their ratios. Tool and mover alternate which goes first in each run.
+ * files, printing medians of several runs and their ratios. The tool, the same work and the mover take turns going
+ * first.
  * A second baseline does, directly, what the mover must do beyond the bare tool by specification (rsync: VolSync's
  * flags to an rsync daemon; rclone: getfacl, sync and copy with VolSync's flags; restic: backup and forget), so that
  * what is Ferry's overhead and what is the tool's shows. Not a test: run {@code bench/movers.sh [MiB] [runs]
@@ -55,6 +56,7 @@ public final class MoverBenchmark {
     private final List<String> report = new ArrayList<>();
     private final Semaphore jobEvents = new Semaphore(0);
     private int round;
+    private int steps;
 
     /** One mover's samples: step ("full", "1%", …) → series ("tool", "same work", "mover", "job") → millis. */
     private final class Samples {
@@ -135,13 +137,12 @@ public final class MoverBenchmark {
         }
     }
 
-    /** Times the tool, the same work directly and the mover for one step, alternating who goes first. */
+    /** Times the tool, the same work directly and the mover for one step, in turns. */
     private void step(Samples samples, String step, int run, Step tool, Step sameWork, Step mover) throws Exception {
         List<Map.Entry<String, Step>> order = new ArrayList<>(List.of(Map.entry("tool", tool),
                 Map.entry("same work", sameWork), Map.entry("mover", mover)));
-        if ((run + round) % 2 == 1) {
-            Collections.reverse(order);
-        }
+        // Rotated step after step: over three runs each of the three goes first, second and third once.
+        Collections.rotate(order, steps++ % 3);
         for (Map.Entry<String, Step> entry : order) {
             samples.add(step, entry.getKey(), time(entry.getValue()));
         }

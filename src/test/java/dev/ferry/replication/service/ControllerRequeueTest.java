@@ -249,8 +249,8 @@ class ControllerRequeueTest {
             throws Exception {
         cluster.pvc(NS, "data");
         cluster.secret(NS, "rclone-secret", Map.of("rclone.conf", "[store]\ntype = local\n"));
-        ReplicationController controller = controller(new Reconciler(new Catalog().register(new RcloneBuilder("rclone")),
-                cluster.env, cluster.metrics, ns -> false));
+        ReplicationController controller = controller(new Reconciler(
+                new Catalog().register(new RcloneBuilder("rclone")), cluster.env, cluster.metrics, ns -> false));
         ReplicationSource rs = LocalCluster.source(NS, "paused", new ReplicationSourceSpec("data",
                 new TriggerSpec(null, "once"), null, null, new RcloneSourceSpec("Direct", null, null, null, null,
                         "rclone-secret", "store", base.resolve("remote").toString(), null, null, null, null, null),
