@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
 
 /** What a running {@link JobScript} may do: run processes (their output goes to the job's log) and log lines. */
 public interface JobContext {
@@ -18,10 +20,26 @@ public interface JobContext {
     /** Runs a command to its end, output appended to the job log. */
     Exit exec(List<String> command, Map<String, String> env, Path workingDirectory) throws Exception;
 
+    /** A command's exit code with its standard output and its standard error apart. */
+    record Captured(int code, String stdout, String stderr) {
+        public boolean ok() {
+            return code == 0;
+        }
+    }
+
     /** Runs a command and returns its standard output (stderr goes to the job log); null on a non-zero exit. */
-    String capture(List<String> command, Map<String, String> env, Path workingDirectory) throws Exception;
+    default String capture(List<String> command, Map<String, String> env, Path workingDirectory) throws Exception {
+        Captured captured = captureAll(command, env, workingDirectory);
+        return captured.ok() ? captured.stdout() : null;
+    }
+
+    /** Runs a command, keeping its standard output apart (stderr also goes to the job log). */
+    Captured captureAll(List<String> command, Map<String, String> env, Path workingDirectory) throws Exception;
 
     void log(String line);
+
+    /** Runs part of the script beside the rest (its processes belong to this attempt, as the rest's do). */
+    <T> Future<T> fork(Callable<T> part);
 
     /** Waits without holding anything; false when the job was deleted meanwhile. */
     boolean pause(Duration delay) throws InterruptedException;

@@ -4,8 +4,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -188,9 +192,16 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
             } catch (Exception e) {
                 append(log, "error: " + e.getMessage());
                 code = 1;
+            }
+            try {
+                ended(myStop, code, log);
             } finally {
+                // After the owner has been told: the attempt's outcome does not wait for its scratch space to go.
                 removeQuietly(tmp);
             }
+        }
+
+        private void ended(CountDownLatch myStop, int code, StringBuilder log) {
             boolean retry;
             synchronized (this) {
                 running = false;
@@ -225,16 +236,33 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
             }
         }
 
+        /** Removes the scratch tree in this process (no {@code rm} to start), never following links out of it. */
         private void removeQuietly(Path tmp) {
             if (tmp == null) {
                 return;
             }
             try {
-                new ProcessBuilder("rm", "-rf", "--", tmp.toString()).start().waitFor();
+                Files.walkFileTree(tmp, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                        Files.deleteIfExists(file);
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                        Files.deleteIfExists(file);
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                        Files.deleteIfExists(dir);
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
             } catch (IOException e) {
                 LOG.debugf("cannot remove %s: %s", tmp, e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }
 
@@ -267,7 +295,7 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
             }
 
             @Override
-            public String capture(List<String> command, Map<String, String> env, Path cwd) throws Exception {
+            public Captured captureAll(List<String> command, Map<String, String> env, Path cwd) throws Exception {
                 Process process = start(command, env, cwd, false);
                 try {
                     Future<byte[]> err = executor.submit(() -> process.getErrorStream().readAllBytes());
@@ -275,7 +303,7 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
                     int code = process.waitFor();
                     String errText = new String(err.get(), StandardCharsets.UTF_8);
                     errText.lines().forEach(l -> append(log, l));
-                    return code == 0 ? new String(out, StandardCharsets.UTF_8) : null;
+                    return new Captured(code, new String(out, StandardCharsets.UTF_8), errText);
                 } finally {
                     processes.remove(process);
                 }
@@ -302,6 +330,11 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
             @Override
             public void log(String line) {
                 append(log, line);
+            }
+
+            @Override
+            public <T> Future<T> fork(Callable<T> part) {
+                return executor.submit(part);
             }
 
             @Override

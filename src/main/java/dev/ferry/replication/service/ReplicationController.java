@@ -1,11 +1,14 @@
 package dev.ferry.replication.service;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
@@ -20,6 +23,7 @@ import dev.ferry.replication.api.ReplicationObject;
 import dev.ferry.replication.api.ReplicationSource;
 import dev.ferry.replication.api.ReplicationSourceStatus;
 import dev.ferry.replication.api.ReplicationStatus;
+import dev.ferry.replication.job.JobRunner;
 import dev.ferry.replication.reconcile.MachineResult;
 import dev.ferry.replication.reconcile.Reconciler;
 import dev.ferry.replication.reconcile.StateMachine;
@@ -29,6 +33,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 
 /**
@@ -44,16 +49,26 @@ public class ReplicationController {
     private static final Logger LOG = Logger.getLogger(ReplicationController.class);
 
     private final ReplicationRepository repository;
-    private final ReplicationRuntime runtime;
     private final StatusPublisher publisher;
+    private final Reconciler reconciler;
+    private final Clock clock;
+    private final Executor passes;
+    private final Timer timer;
+    private final Duration backoffInitial;
+    private final Duration backoffMax;
     private final ReplicationCodec codec = new ReplicationCodec();
     private final Map<ObjectRef, KeyState> keys = new ConcurrentHashMap<>();
+
+    /** Delayed work (requeues, retries); the controller's only notion of waiting, so tests can move time by hand. */
+    public interface Timer {
+        Future<?> schedule(Runnable task, Duration delay);
+    }
 
     private static final class KeyState {
         boolean running;
         boolean dirty;
-        ScheduledFuture<?> timer;
-        long timerDue;
+        Future<?> timer;
+        Instant timerDue;
         int failures;
         ReplicationObject finalizing;
     }
@@ -63,12 +78,26 @@ public class ReplicationController {
             Reconciler.Pass pass) {
     }
 
+    @Inject
     public ReplicationController(ReplicationRepository repository, ReplicationRuntime runtime,
             StatusPublisher publisher) {
+        this(repository, publisher, runtime.reconciler(), runtime.jobs(), runtime.clock(), runtime.passes(),
+                (task, delay) -> runtime.timer().schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS),
+                runtime.config().errorBackoffInitial(), runtime.config().errorBackoffMax());
+    }
+
+    /** The controller over its parts: passes run on {@code passes}, requeues wait on {@code timer}. */
+    public ReplicationController(ReplicationRepository repository, StatusPublisher publisher, Reconciler reconciler,
+            JobRunner jobs, Clock clock, Executor passes, Timer timer, Duration backoffInitial, Duration backoffMax) {
         this.repository = repository;
-        this.runtime = runtime;
         this.publisher = publisher;
-        runtime.jobs().onAttemptEnded(this::ownerChanged);
+        this.reconciler = reconciler;
+        this.clock = clock;
+        this.passes = passes;
+        this.timer = timer;
+        this.backoffInitial = backoffInitial;
+        this.backoffMax = backoffMax;
+        jobs.onAttemptEnded(this::ownerChanged);
     }
 
     void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
@@ -82,7 +111,7 @@ public class ReplicationController {
             refs.forEach(this::enqueue);
         }, failure -> {
             LOG.warnf("Cannot load replication objects yet (%s); retrying", failure.getMessage());
-            runtime.timer().schedule(this::resume, 5, TimeUnit.SECONDS);
+            timer.schedule(this::resume, Duration.ofSeconds(5));
         });
     }
 
@@ -112,13 +141,13 @@ public class ReplicationController {
         }
         KeyState state = keys.computeIfAbsent(ref, r -> new KeyState());
         synchronized (state) {
-            long due = System.nanoTime() + delay.toNanos();
-            if (state.timer != null && !state.timer.isDone() && state.timerDue <= due) {
+            Instant due = clock.instant().plus(delay);
+            if (state.timer != null && !state.timer.isDone() && !state.timerDue.isAfter(due)) {
                 return;
             }
             cancelTimer(state);
             state.timerDue = due;
-            state.timer = runtime.timer().schedule(() -> enqueue(ref), delay.toMillis(), TimeUnit.MILLISECONDS);
+            state.timer = timer.schedule(() -> enqueue(ref), delay);
         }
     }
 
@@ -149,16 +178,16 @@ public class ReplicationController {
         if (finalizing != null) {
             // The tombstone is published here, in the object's turn, so that no status of a pass still running
             // can land after it on the compacted topic.
-            work = Uni.createFrom().item(finalizing).emitOn(runtime.passes()).map(object -> {
+            work = Uni.createFrom().item(finalizing).emitOn(passes).map(object -> {
                 try {
-                    runtime.reconciler().finalizeDeleted(object);
+                    reconciler.finalizeDeleted(object);
                 } catch (Exception e) {
                     LOG.warnf("%s: cleanup after delete failed: %s", ref, e.getMessage());
                 }
                 return new Outcome(null, null, null, null);
             }).call(outcome -> publisher.tombstone(ref));
         } else {
-            work = repository.find(ref).emitOn(runtime.passes()).map(row -> reconcile(ref, row))
+            work = repository.find(ref).emitOn(passes).map(row -> reconcile(ref, row))
                     .call(outcome -> persist(ref, outcome));
         }
         work.subscribe().with(outcome -> done(ref, state, outcome, null), failure -> done(ref, state, null, failure));
@@ -174,12 +203,12 @@ public class ReplicationController {
                 row.createdAt(), null, null);
         if (row.invalid() != null) {
             status.setCondition(ReplicationStatus.CONDITION_SYNCHRONIZING, "False", StateMachine.REASON_ERROR,
-                    row.invalid(), runtime.clock().instant());
+                    row.invalid(), clock.instant());
             return new Outcome(row, null, new StatusDocument(ref.kind(), meta, status),
                     new Reconciler.Pass(true, null, null, MachineResult.none()));
         }
         ReplicationObject object = decode(ref.kind(), row, status);
-        Reconciler.Pass pass = runtime.reconciler().reconcile(object);
+        Reconciler.Pass pass = reconciler.reconcile(object);
         return new Outcome(row, object, new StatusDocument(ref.kind(), object.metadata(), object.status()), pass);
     }
 
@@ -250,9 +279,8 @@ public class ReplicationController {
                     LOG.warnf(failure, "%s: reconcile failed", ref);
                 }
                 long factor = 1L << Math.min(state.failures, 30);
-                Duration backoff = runtime.config().errorBackoffInitial().multipliedBy(factor);
-                next = backoff.compareTo(runtime.config().errorBackoffMax()) > 0 ? runtime.config().errorBackoffMax()
-                        : backoff;
+                Duration backoff = backoffInitial.multipliedBy(factor);
+                next = backoff.compareTo(backoffMax) > 0 ? backoffMax : backoff;
                 state.failures++;
             } else {
                 state.failures = 0;

@@ -3,9 +3,11 @@ package dev.ferry.replication.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,24 +32,41 @@ import dev.ferry.replication.support.LocalCluster;
 
 /**
  * Side by side, in one run: each mover's full sync of a tree against its tool run directly on the same tree
- * ({@code rsync -a}, {@code rclone sync}, {@code restic backup}), then a re-sync after changing 1% of the tree,
- * printing medians of several runs and their ratios. Not a test: run {@code bench/movers.sh [MiB] [runs] [movers]}
- * ({@code BENCH_JAVA_OPTS=-Dferry.bench.rclone-checksum=false} runs rclone without {@code --checksum}).
+ * ({@code rsync -a}, {@code rclone sync}, {@code restic backup}), then re-syncs after changing 1%, 2% and 5% of the
+ * files, printing medians of several runs and their ratios. The tool, the same work and the mover take turns going
+ * first.
+ * A second baseline does, directly, what the mover must do beyond the bare tool by specification (rsync: VolSync's
+ * flags to an rsync daemon; rclone: getfacl, sync and copy with VolSync's flags; restic: backup and forget), so that
+ * what is Ferry's overhead and what is the tool's shows. Not a test: run {@code bench/movers.sh [MiB] [runs]
+ * [movers]}; movers are {@code rsync}, {@code rclone} (VolSync's {@code --checksum}), {@code rclone-nochecksum}
+ * ({@code ferry.replication.rclone.checksum=false}) and {@code restic}.
  */
 public final class MoverBenchmark {
 
     private static final String NS = "bench";
     private static final long FILE_SIZE = 1 << 20;
+    private static final int[] CHANGES = {1, 2, 5};
+    private static final String FULL = "full";
 
     private final Path base;
     private final Path tree;
     private final int files;
     private final int runs;
+    private final List<String> movers;
     private final List<String> report = new ArrayList<>();
     private final Semaphore jobEvents = new Semaphore(0);
-    private final Map<String, List<Long>> jobMillis = new java.util.HashMap<>();
+    private int round;
+    private int steps;
 
-    private final List<String> movers;
+    /** One mover's samples: step ("full", "1%", …) → series ("tool", "same work", "mover", "job") → millis. */
+    private final class Samples {
+        final Map<String, Map<String, List<Long>>> steps = new LinkedHashMap<>();
+
+        void add(String step, String series, long millis) {
+            steps.computeIfAbsent(step, s -> new LinkedHashMap<>()).computeIfAbsent(series, s -> new ArrayList<>())
+                    .add(millis);
+        }
+    }
 
     private MoverBenchmark(Path base, int mebibytes, int runs, List<String> movers) {
         this.movers = movers;
@@ -60,7 +79,8 @@ public final class MoverBenchmark {
     public static void main(String[] args) throws Exception {
         int mebibytes = args.length > 0 ? Integer.parseInt(args[0]) : 1024;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        List<String> movers = List.of((args.length > 2 ? args[2] : "rsync,rclone,restic").split(","));
+        List<String> movers = List.of((args.length > 2 ? args[2] : "rsync,rclone,rclone-nochecksum,restic")
+                .split(","));
         Path base = Files.createTempDirectory("ferry-bench-");
         try {
             new MoverBenchmark(base, mebibytes, runs, movers).run();
@@ -71,22 +91,25 @@ public final class MoverBenchmark {
     }
 
     private void run() throws Exception {
-        System.out.printf("tree: %d files of 1 MiB (%d MiB), %d runs each, medians%n", files, files, runs);
+        System.out.printf("tree: %d files of 1 MiB (%d MiB) in 32 directories; %d runs each, medians; changes: "
+                + "%s%% of the files rewritten%n", files, files, runs, java.util.Arrays.toString(CHANGES));
         generate();
-        try (LocalCluster cluster = new LocalCluster(base.resolve("cluster"))) {
-            cluster.jobs.onAttemptEnded(owner -> jobEvents.release());
-            cluster.secret(NS, "rclone", Map.of("rclone.conf", "[store]\ntype = local\n"));
-            if (movers.contains("rsync")) {
-                rsync(cluster);
-            }
-            if (movers.contains("rclone")) {
-                rclone(cluster);
-            }
-            if (movers.contains("restic")) {
-                restic(cluster);
+        for (String mover : movers) {
+            boolean checksum = !mover.equals("rclone-nochecksum");
+            try (LocalCluster cluster = new LocalCluster(base.resolve("cluster"), Clock.systemUTC(),
+                    LocalCluster.settings(checksum))) {
+                cluster.jobs.onAttemptEnded(owner -> jobEvents.release());
+                cluster.secret(NS, "rclone", Map.of("rclone.conf", "[store]\ntype = local\n"));
+                switch (mover) {
+                    case "rsync" -> rsync(cluster);
+                    case "rclone", "rclone-nochecksum" -> rclone(cluster, mover, checksum);
+                    case "restic" -> restic(cluster);
+                    default -> throw new IllegalArgumentException("unknown mover " + mover);
+                }
             }
         }
         System.out.println();
+        System.out.println("medians in ms; ratio = mover / tool; 'same work' = what the mover must run, run directly");
         report.forEach(System.out::println);
     }
 
@@ -100,51 +123,118 @@ public final class MoverBenchmark {
         }
     }
 
-    /** Rewrites 1% of the files (at least one) with new content. */
-    private void change(int round) throws IOException {
+    /** Rewrites {@code percent}% of the files (at least one, spread over the tree) with new content. */
+    private void change(int percent) throws IOException {
+        round++;
         Random random = new Random(1000 + round);
         byte[] content = new byte[(int) FILE_SIZE];
-        int changed = Math.max(1, files / 100);
+        int changed = Math.max(1, files * percent / 100);
+        int step = Math.max(1, files / changed);
         for (int i = 0; i < changed; i++) {
             random.nextBytes(content);
-            int index = (i * 100 + round) % files;
+            int index = (i * step + round) % files;
             Files.write(tree.resolve("d" + (index % 32)).resolve("f" + index + ".bin"), content);
         }
     }
 
-    private void rsync(LocalCluster cluster) throws Exception {
-        List<Long> direct = new ArrayList<>();
-        List<Long> mover = new ArrayList<>();
-        List<Long> directChange = new ArrayList<>();
-        List<Long> moverChange = new ArrayList<>();
-        for (int run = 0; run < runs; run++) {
-            Path target = base.resolve("rsync-direct-" + run);
-            direct.add(time(() -> exec(base, List.of("rsync", "-a", tree + "/", target + "/"), Map.of())));
-            ReplicationDestination rd = LocalCluster.destination(NS, "rd-" + run, new ReplicationDestinationSpec(
-                    new TriggerSpec(null, "full"), new RsyncDestinationSpec("Direct", "1Gi", null,
-                            List.of("ReadWriteOnce"), null, null, null, null, null, null, null, null, null, null,
-                            null, null), null, null, null, null, null));
-            until(cluster, rd, s -> s.lastSyncStartTime != null && rd.status().rsync != null
-                    && rd.status().rsync.address() != null);
-            ReplicationSource rs = rsyncSource(run, "full", rd);
-            mover.add(time(() -> untilBoth(cluster, rs, rd, "full")));
-            jobTime(cluster, "rsync", "volsync-rsync-src-rs-" + run);
-
-            change(run);
-            directChange.add(time(() -> exec(base, List.of("rsync", "-a", "--delete", tree + "/", target + "/"),
-                    Map.of())));
-            ReplicationDestination rd2 = withTrigger(rd, "change");
-            String daemon = "volsync-rsync-dst-rd-" + run;
-            until(cluster, rd2, s -> s.lastSyncStartTime != null && cluster.jobs.get(NS, daemon).isPresent());
-            ReplicationSource rs2 = rsyncSource(run, "change", rd2);
-            rs2.status().lastSyncTime = rs.status().lastSyncTime;
-            copyStatus(rs, rs2);
-            moverChange.add(time(() -> untilBoth(cluster, rs2, rd2, "change")));
-            exec(base, List.of("rm", "-rf", target.toString()), Map.of());
-            cluster.reconciler.finalizeDeleted(rs2);
-            cluster.reconciler.finalizeDeleted(rd2);
+    /** Times the tool, the same work directly and the mover for one step, in turns. */
+    private void step(Samples samples, String step, int run, Step tool, Step sameWork, Step mover) throws Exception {
+        List<Map.Entry<String, Step>> order = new ArrayList<>(List.of(Map.entry("tool", tool),
+                Map.entry("same work", sameWork), Map.entry("mover", mover)));
+        // Rotated step after step: over three runs each of the three goes first, second and third once.
+        Collections.rotate(order, steps++ % 3);
+        for (Map.Entry<String, Step> entry : order) {
+            samples.add(step, entry.getKey(), time(entry.getValue()));
         }
-        add("rsync", "rsync -a", direct, mover, directChange, moverChange);
+    }
+
+    private void rsync(LocalCluster cluster) throws Exception {
+        Samples samples = new Samples();
+        Path daemonDir = Files.createDirectories(base.resolve("rsyncd"));
+        Files.writeString(daemonDir.resolve("secrets"), "volsync:bench\n");
+        Files.writeString(daemonDir.resolve("password"), "bench\n");
+        exec(daemonDir, List.of("chmod", "600", "secrets", "password"), Map.of());
+        for (int r = 0; r < runs; r++) {
+            int run = r;
+            Path target = base.resolve("rsync-direct-" + run);
+            Path daemonTarget = Files.createDirectories(base.resolve("rsync-daemon-" + run));
+            Process daemon = rsyncDaemon(daemonDir, daemonTarget);
+            List<String> sameWork = List.of("rsync", "-aAhHSx", "--delete", "--itemize-changes",
+                    "--info=stats2,misc2", "--sockopts=TCP_NODELAY", "--password-file=" + daemonDir.resolve("password"),
+                    tree + "/", "rsync://volsync@127.0.0.1:" + DAEMON_PORT + "/data/");
+            String name = "rd-" + run;
+            String[] trigger = {FULL};
+            ReplicationDestination[] rd = {LocalCluster.destination(NS, name, new ReplicationDestinationSpec(
+                    new TriggerSpec(null, FULL), new RsyncDestinationSpec("Direct", "1Gi", null,
+                            List.of("ReadWriteOnce"), null, null, null, null, null, null, null, null, null, null,
+                            null, null), null, null, null, null, null))};
+            ReplicationSource[] rs = {null};
+            Step mover = () -> {
+                // The destination listens first (its address goes into the source's spec), as in VolSync.
+                if (rs[0] != null) {
+                    rd[0] = withTrigger(rd[0], trigger[0]);
+                }
+                until(cluster, rd[0], s -> s.lastSyncStartTime != null && rd[0].status().rsync != null
+                        && rd[0].status().rsync.address() != null
+                        && cluster.jobs.get(NS, "volsync-rsync-dst-" + name).isPresent());
+                // Its daemon accepts connections before the source's first attempt (else that attempt waits for
+                // the retry delay: the benchmark would measure the race, not the mover).
+                listening(rd[0].status().rsync.address(), rd[0].status().rsync.port());
+                ReplicationSource next = rsyncSource(run, trigger[0], rd[0]);
+                if (rs[0] != null) {
+                    copyStatus(rs[0], next);
+                }
+                rs[0] = next;
+                untilBoth(cluster, rs[0], rd[0], trigger[0]);
+            };
+            step(samples, FULL, run, () -> exec(base, List.of("rsync", "-a", tree + "/", target + "/"), Map.of()),
+                    () -> exec(base, sameWork, Map.of()), mover);
+            jobTime(cluster, samples, FULL, "volsync-rsync-src-rs-" + run);
+            for (int percent : CHANGES) {
+                change(percent);
+                trigger[0] = "change-" + percent;
+                step(samples, percent + "%", run, () -> exec(base, List.of("rsync", "-a", "--delete", tree + "/",
+                        target + "/"), Map.of()), () -> exec(base, sameWork, Map.of()), mover);
+                jobTime(cluster, samples, percent + "%", "volsync-rsync-src-rs-" + run);
+            }
+            daemon.destroy();
+            daemon.waitFor();
+            exec(base, List.of("rm", "-rf", target.toString(), daemonTarget.toString()), Map.of());
+            cluster.reconciler.finalizeDeleted(rs[0]);
+            cluster.reconciler.finalizeDeleted(rd[0]);
+        }
+        add("rsync", "rsync -a", "-aAhHSx --delete to a daemon", samples);
+    }
+
+    private static final int DAEMON_PORT = 38_873;
+
+    /** An rsync daemon as the mover's destination runs it (same module settings), for the same-work baseline. */
+    private Process rsyncDaemon(Path dir, Path target) throws Exception {
+        Path conf = dir.resolve("rsyncd.conf");
+        Files.writeString(conf, "pid file = " + dir.resolve("rsyncd.pid") + "\nuse chroot = false\nnumeric ids = true\n"
+                + "munge symlinks = false\nreverse lookup = false\ntransfer logging = false\n"
+                + "socket options = TCP_NODELAY\n"
+                + ("root".equals(System.getProperty("user.name")) ? "uid = 0\ngid = 0\n" : "")
+                + "[data]\npath = " + target + "\nread only = false\nauth users = volsync\nsecrets file = "
+                + dir.resolve("secrets") + "\n");
+        Files.deleteIfExists(dir.resolve("rsyncd.pid"));
+        Process daemon = new ProcessBuilder("rsync", "--daemon", "--no-detach", "--config=" + conf,
+                "--address=127.0.0.1", "--port=" + DAEMON_PORT).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        listening("127.0.0.1", DAEMON_PORT);
+        return daemon;
+    }
+
+    private static void listening(String address, int port) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (java.net.Socket probe = new java.net.Socket(address, port)) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(1);
+            }
+        }
+        throw new IllegalStateException("nothing listens on " + address + ":" + port);
     }
 
     private ReplicationSource rsyncSource(int run, String manual, ReplicationDestination rd) {
@@ -154,73 +244,108 @@ public final class MoverBenchmark {
                 null, null, null, null, null, null));
     }
 
-    private void rclone(LocalCluster cluster) throws Exception {
-        List<Long> direct = new ArrayList<>();
-        List<Long> mover = new ArrayList<>();
-        List<Long> directChange = new ArrayList<>();
-        List<Long> moverChange = new ArrayList<>();
+    private void rclone(LocalCluster cluster, String label, boolean checksum) throws Exception {
+        Samples samples = new Samples();
         Path conf = Files.writeString(base.resolve("rclone.conf"), "[store]\ntype = local\n");
         Map<String, String> env = Map.of("RCLONE_CONFIG", conf.toString());
+        Path facl = Files.createDirectories(base.resolve("rclone-facl"));
+        List<String> flags = new ArrayList<>(checksum ? List.of("--checksum") : List.of());
+        flags.addAll(List.of("--one-file-system", "--create-empty-src-dirs", "--stats", "20s", "--transfers", "10"));
         for (int run = 0; run < runs; run++) {
             Path directRemote = base.resolve("rclone-direct-" + run);
-            direct.add(time(() -> exec(base, List.of("rclone", "sync", tree.toString(), "store:" + directRemote),
-                    env)));
+            Path sameRemote = base.resolve("rclone-same-" + run);
             Path remote = base.resolve("rclone-mover-" + run);
-            ReplicationSource rs = LocalCluster.source(NS, "rc-" + run, new ReplicationSourceSpec("data",
-                    new TriggerSpec(null, "full"), null, null, new RcloneSourceSpec("Direct", null, null, null, null,
+            Step sameWork = () -> {
+                exec(tree, List.of("sh", "-c", "getfacl -R . > " + facl.resolve("permissions.facl")), Map.of());
+                List<String> sync = new ArrayList<>(List.of("rclone", "sync"));
+                sync.addAll(flags);
+                sync.addAll(List.of(tree.toString(), "store:" + sameRemote, "--log-level", "DEBUG"));
+                exec(base, sync, env);
+                List<String> copy = new ArrayList<>(List.of("rclone", "copy"));
+                copy.addAll(flags);
+                copy.addAll(List.of("--stats-one-line-date", "--include", "permissions.facl", facl.toString(),
+                        "store:" + sameRemote, "--log-level", "DEBUG"));
+                exec(base, copy, env);
+            };
+            ReplicationSource[] rs = {LocalCluster.source(NS, "rc-" + run, new ReplicationSourceSpec("data",
+                    new TriggerSpec(null, FULL), null, null, new RcloneSourceSpec("Direct", null, null, null, null,
                             "rclone", "store", remote.toString(), null, null, null, null, null),
-                    null, null, null, null));
-            mover.add(time(() -> until(cluster, rs, s -> done(s, "full"))));
-            jobTime(cluster, "rclone", "volsync-rclone-src-rc-" + run);
-            change(100 + run);
-            directChange.add(time(() -> exec(base, List.of("rclone", "sync", tree.toString(),
-                    "store:" + directRemote), env)));
-            ReplicationSource rs2 = withTrigger(rs, "change");
-            moverChange.add(time(() -> until(cluster, rs2, s -> done(s, "change"))));
-            exec(base, List.of("rm", "-rf", directRemote.toString(), remote.toString()), Map.of());
-            cluster.reconciler.finalizeDeleted(rs2);
+                    null, null, null, null))};
+            String[] trigger = {FULL};
+            Step mover = () -> {
+                rs[0] = withTrigger(rs[0], trigger[0]);
+                until(cluster, rs[0], s -> done(s, trigger[0]));
+            };
+            Step tool = () -> exec(base, List.of("rclone", "sync", tree.toString(), "store:" + directRemote), env);
+            step(samples, FULL, run, tool, sameWork, mover);
+            jobTime(cluster, samples, FULL, "volsync-rclone-src-rc-" + run);
+            for (int percent : CHANGES) {
+                change(percent);
+                trigger[0] = "change-" + percent;
+                step(samples, percent + "%", run, tool, sameWork, mover);
+                jobTime(cluster, samples, percent + "%", "volsync-rclone-src-rc-" + run);
+            }
+            exec(base, List.of("rm", "-rf", directRemote.toString(), sameRemote.toString(), remote.toString()),
+                    Map.of());
+            cluster.reconciler.finalizeDeleted(rs[0]);
         }
-        add("rclone", "rclone sync", direct, mover, directChange, moverChange);
+        add(label, "rclone sync", checksum ? "getfacl, sync --checksum, copy" : "getfacl, sync, copy", samples);
     }
 
     private void restic(LocalCluster cluster) throws Exception {
-        List<Long> direct = new ArrayList<>();
-        List<Long> mover = new ArrayList<>();
-        List<Long> directChange = new ArrayList<>();
-        List<Long> moverChange = new ArrayList<>();
+        Samples samples = new Samples();
         for (int run = 0; run < runs; run++) {
-            Path directRepo = base.resolve("restic-direct-" + run);
+            // One repository initialised, then copied: restic calibrates its key derivation when it initialises a
+            // repository, so repositories initialised apart (on a busy machine) cost different times to open.
+            Path template = base.resolve("restic-template");
+            exec(base, List.of("restic", "init"), Map.of("RESTIC_REPOSITORY", template.toString(), "RESTIC_PASSWORD",
+                    "bench"));
+            Map<String, String> directEnv = resticRepository(template, "restic-direct-" + run, "restic-cache-" + run);
+            Map<String, String> sameEnv = resticRepository(template, "restic-same-" + run, "restic-same-cache-" + run);
             Path moverRepo = base.resolve("restic-mover-" + run);
-            Map<String, String> directEnv = Map.of("RESTIC_REPOSITORY", directRepo.toString(), "RESTIC_PASSWORD",
-                    "bench", "RESTIC_CACHE_DIR", base.resolve("restic-cache-" + run).toString());
-            exec(base, List.of("restic", "init"), directEnv);
-            exec(base, List.of("restic", "init"), Map.of("RESTIC_REPOSITORY", moverRepo.toString(),
-                    "RESTIC_PASSWORD", "bench"));
+            exec(base, List.of("cp", "-a", template.toString(), moverRepo.toString()), Map.of());
+            exec(base, List.of("rm", "-rf", template.toString()), Map.of());
             cluster.secret(NS, "restic-" + run, Map.of("RESTIC_REPOSITORY", moverRepo.toString(), "RESTIC_PASSWORD",
                     "bench"));
-            direct.add(time(() -> exec(tree, List.of("restic", "backup", "--host", "volsync", "."), directEnv)));
-            ReplicationSource rs = LocalCluster.source(NS, "rr-" + run, new ReplicationSourceSpec("data",
-                    new TriggerSpec(null, "full"), null, null, null, new ResticSourceSpec("Direct", null, null, null,
+            Step tool = () -> exec(tree, List.of("restic", "backup", "--host", "volsync", "."), directEnv);
+            Step sameWork = () -> {
+                exec(tree, List.of("restic", "backup", "--host", "volsync", "--exclude=lost+found", "."), sameEnv);
+                exec(tree, List.of("restic", "forget", "--host", "volsync", "--keep-last", "1"), sameEnv);
+            };
+            ReplicationSource[] rs = {LocalCluster.source(NS, "rr-" + run, new ReplicationSourceSpec("data",
+                    new TriggerSpec(null, FULL), null, null, null, new ResticSourceSpec("Direct", null, null, null,
                             null, "restic-" + run, null, null, null, null, null, null, null, null, null, null, null),
-                    null, null, null));
-            mover.add(time(() -> until(cluster, rs, s -> done(s, "full"))));
-            jobTime(cluster, "restic", "volsync-src-rr-" + run);
-            change(200 + run);
-            directChange.add(time(() -> exec(tree, List.of("restic", "backup", "--host", "volsync", "."),
-                    directEnv)));
-            ReplicationSource rs2 = withTrigger(rs, "change");
-            moverChange.add(time(() -> until(cluster, rs2, s -> done(s, "change"))));
-            exec(base, List.of("rm", "-rf", directRepo.toString(), moverRepo.toString()), Map.of());
-            cluster.reconciler.finalizeDeleted(rs2);
+                    null, null, null))};
+            String[] trigger = {FULL};
+            Step mover = () -> {
+                rs[0] = withTrigger(rs[0], trigger[0]);
+                until(cluster, rs[0], s -> done(s, trigger[0]));
+            };
+            step(samples, FULL, run, tool, sameWork, mover);
+            jobTime(cluster, samples, FULL, "volsync-src-rr-" + run);
+            for (int percent : CHANGES) {
+                change(percent);
+                trigger[0] = "change-" + percent;
+                step(samples, percent + "%", run, tool, sameWork, mover);
+                jobTime(cluster, samples, percent + "%", "volsync-src-rr-" + run);
+            }
+            exec(base, List.of("rm", "-rf", directEnv.get("RESTIC_REPOSITORY"), sameEnv.get("RESTIC_REPOSITORY"),
+                    moverRepo.toString()), Map.of());
+            cluster.reconciler.finalizeDeleted(rs[0]);
         }
-        add("restic", "restic backup", direct, mover, directChange, moverChange);
+        add("restic", "restic backup", "backup, forget", samples);
+    }
+
+    private Map<String, String> resticRepository(Path template, String repository, String cache) throws Exception {
+        exec(base, List.of("cp", "-a", template.toString(), base.resolve(repository).toString()), Map.of());
+        return Map.of("RESTIC_REPOSITORY", base.resolve(repository).toString(), "RESTIC_PASSWORD", "bench",
+                "RESTIC_CACHE_DIR", base.resolve(cache).toString());
     }
 
     /** How long the mover's job itself ran (its tool invocations), apart from the reconcile around it. */
-    private void jobTime(LocalCluster cluster, String mover, String job) {
-        cluster.jobs.get(NS, job).filter(j -> j.completionTime() != null).ifPresent(j -> jobMillis
-                .computeIfAbsent(mover, m -> new ArrayList<>())
-                .add(Duration.between(j.startTime(), j.completionTime()).toMillis()));
+    private void jobTime(LocalCluster cluster, Samples samples, String step, String job) {
+        cluster.jobs.get(NS, job).filter(j -> j.completionTime() != null).ifPresent(j -> samples.add(step, "job",
+                Duration.between(j.startTime(), j.completionTime()).toMillis()));
     }
 
     private static ReplicationSource withTrigger(ReplicationSource rs, String manual) {
@@ -266,6 +391,8 @@ public final class MoverBenchmark {
             throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofHours(1).toNanos();
         while (true) {
+            // Events of attempts ending from here on count: one arriving during the passes below wakes the next wait.
+            jobEvents.drainPermits();
             boolean moved = false;
             boolean all = true;
             for (int i = 0; i < objects.size(); i++) {
@@ -285,7 +412,6 @@ public final class MoverBenchmark {
             }
             if (!moved) {
                 jobEvents.tryAcquire(1, TimeUnit.SECONDS);
-                jobEvents.drainPermits();
             }
         }
     }
@@ -317,23 +443,19 @@ public final class MoverBenchmark {
         return sorted.get(sorted.size() / 2);
     }
 
-    private void add(String mover, String tool, List<Long> direct, List<Long> viaMover, List<Long> directChange,
-            List<Long> moverChange) {
-        long d = median(direct);
-        long m = median(viaMover);
-        long dc = median(directChange);
-        long mc = median(moverChange);
-        String line = String.format(Locale.ROOT,
-                "%-7s full: %-14s %7d ms | mover %7d ms | ratio %.2f || 1%% change: tool %6d ms | mover %6d ms "
-                        + "| ratio %.2f | mover change/full %.3f   (runs: tool %s mover %s; change tool %s mover %s)",
-                mover, tool, d, m, (double) m / d, dc, mc, (double) mc / dc, (double) mc / m, direct, viaMover,
-                directChange, moverChange);
-        List<Long> jobs = jobMillis.getOrDefault(mover, List.of());
-        if (!jobs.isEmpty()) {
-            line += String.format(Locale.ROOT, "%n%-7s       of the mover's full sync, its job (the tool runs) took %d ms "
-                    + "(median of %s)", "", median(jobs), jobs);
-        }
-        report.add(line);
-        System.out.println(line);
+    private void add(String mover, String tool, String sameWork, Samples samples) {
+        report.add(String.format(Locale.ROOT, "%-17s | %-6s | %-14s %7s | %-30s %7s | %7s | %5s | %5s | %7s",
+                "mover", "step", "tool", "ms", "same work directly", "ms", "mover", "ratio", "vs same", "its job"));
+        samples.steps.forEach((step, series) -> {
+            long t = median(series.get("tool"));
+            long w = median(series.get("same work"));
+            long m = median(series.get("mover"));
+            String job = series.containsKey("job") ? String.valueOf(median(series.get("job"))) : "-";
+            String line = String.format(Locale.ROOT, "%-17s | %-6s | %-14s %7d | %-30s %7d | %7d | %5.2f | %5.2f | %7s",
+                    mover, step, tool, t, sameWork, w, m, (double) m / t, (double) m / w, job);
+            report.add(line);
+            System.out.println(line + "   runs: tool " + series.get("tool") + " same " + series.get("same work")
+                    + " mover " + series.get("mover") + " job " + series.getOrDefault("job", List.of()));
+        });
     }
 }

@@ -58,14 +58,22 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public LocalCluster(Path base, Clock clock) throws IOException {
+        this(base, clock, settings(!"false".equals(System.getProperty("ferry.bench.rclone-checksum"))));
+    }
+
+    /** The tools from the PATH with Ferry's defaults, short retry delays, and rclone's --checksum as given. */
+    public static MoverSettings settings(boolean rcloneChecksum) {
+        return new MoverSettings("rsync", "rclone", "restic", "127.0.0.1", false,
+                !"false".equals(System.getProperty("ferry.bench.rsync-sparse")), Duration.ofMillis(100),
+                rcloneChecksum, 1024, false);
+    }
+
+    public LocalCluster(Path base, Clock clock, MoverSettings settings) throws IOException {
         volumesRoot = Files.createDirectories(base.resolve("volumes"));
         secretsRoot = Files.createDirectories(base.resolve("secrets"));
         volumes = new LocalVolumeBackend(volumesRoot);
         secrets = new LocalSecretStore(secretsRoot);
         jobs = new LocalJobRunner(executor, timer, Duration.ofMillis(100), base.resolve("scratch"), clock);
-        MoverSettings settings = new MoverSettings("rsync", "rclone", "restic", "127.0.0.1", false,
-                !"false".equals(System.getProperty("ferry.bench.rsync-sparse")), Duration.ofMillis(100), !"false".equals(System.getProperty("ferry.bench.rclone-checksum")), 1024,
-                false);
         env = new MoverEnvironment(volumes, secrets, new LocalServiceBackend(volumesRoot, "127.0.0.1"), jobs, clock,
                 settings);
         Catalog catalog = new Catalog().register(new RsyncBuilder("rsync")).register(new RcloneBuilder("rclone"))

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Future;
 
 import dev.ferry.replication.api.ReplicationDestination;
 import dev.ferry.replication.api.ReplicationObject;
@@ -141,26 +142,36 @@ final class RcloneMover implements Mover {
             Path faclDir = Files.createDirectory(ctx.tmp().resolve("facl"));
             Path facl = faclDir.resolve("permissions.facl");
             if (isSource) {
-                String acls = ctx.capture(List.of("getfacl", "-R", "."), Map.of(), data);
-                if (acls == null) {
+                // getfacl only reads the volume, as rclone sync does: it runs beside the sync instead of before it.
+                // The copy of permissions.facl stays after the sync, which would delete it from the remote.
+                Future<String> acls = ctx.fork(() -> ctx.capture(List.of("getfacl", "-R", "."), Map.of(), data));
+                boolean synced = run(ctx, settings, envVars, concat(List.of("sync"), SYNC_FLAGS,
+                        List.of(data.toString(), remote, "--log-level", "DEBUG")));
+                String aclText = acls.get();
+                if (aclText == null) {
                     return fail(ctx, "getfacl");
                 }
-                Files.writeString(facl, acls);
-                if (!run(ctx, settings, envVars, concat(List.of("sync"), SYNC_FLAGS, List.of(data.toString(), remote,
-                        "--log-level", "DEBUG")))) {
+                if (!synced) {
                     return fail(ctx, "rclone sync");
                 }
+                Files.writeString(facl, aclText);
                 if (!run(ctx, settings, envVars, concat(List.of("copy"), COPY_FLAGS, List.of("--include",
                         "permissions.facl", faclDir.toString(), remote, "--log-level", "DEBUG")))) {
                     return fail(ctx, "rclone copy");
                 }
             } else {
-                if (!run(ctx, settings, envVars, concat(List.of("sync"), SYNC_FLAGS, List.of("--exclude",
-                        "permissions.facl", remote, data.toString(), "--log-level", "DEBUG")))) {
+                // Both only read the remote and write different places (the volume, the scratch directory), so
+                // the copy of permissions.facl runs beside the sync; setfacl waits for both, as in VolSync.
+                Future<Boolean> aclCopy = ctx.fork(() -> run(ctx, settings, envVars, concat(List.of("copy"),
+                        COPY_FLAGS, List.of("--include", "permissions.facl", remote, faclDir.toString(),
+                                "--log-level", "DEBUG"))));
+                boolean synced = run(ctx, settings, envVars, concat(List.of("sync"), SYNC_FLAGS, List.of("--exclude",
+                        "permissions.facl", remote, data.toString(), "--log-level", "DEBUG")));
+                boolean copied = aclCopy.get();
+                if (!synced) {
                     return fail(ctx, "rclone sync");
                 }
-                if (!run(ctx, settings, envVars, concat(List.of("copy"), COPY_FLAGS, List.of("--include",
-                        "permissions.facl", remote, faclDir.toString(), "--log-level", "DEBUG")))) {
+                if (!copied) {
                     return fail(ctx, "rclone copy");
                 }
                 if (!Files.isRegularFile(facl)) {

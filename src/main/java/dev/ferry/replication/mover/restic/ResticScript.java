@@ -104,47 +104,53 @@ final class ResticScript {
         return 3;
     }
 
-    private static int ensureInitialized(JobContext ctx, String restic, Map<String, String> env, Path data)
-            throws Exception {
-        JobContext.Exit exit = ctx.exec(List.of(restic, "snapshots", "--latest", "1"), env, data);
-        if (exit.ok()) {
-            return 0;
-        }
-        if (exit.output().contains(NO_REPOSITORY)) {
-            return ctx.exec(List.of(restic, "init"), env, data).code();
-        }
-        ctx.log("ERROR: failure checking existence of repository");
-        return 3;
-    }
-
+    /**
+     * VolSync's backup: make sure the repository exists, back up, then forget per the retain policy. VolSync checks
+     * the repository with a {@code restic snapshots} first; here the backup itself is that check (it fails with the
+     * same "no repository" text, and then the repository is initialised and the backup run again), which saves one
+     * opening of the repository per sync (a key derivation: about 0.5 s, measured) with the same outcome.
+     */
     private static int backup(JobContext ctx, String restic, Map<String, String> env, Path data) throws Exception {
-        int rc = ensureInitialized(ctx, restic, env, data);
-        if (rc != 0) {
-            return rc;
+        List<String> backup = List.of(restic, "backup", "--host", HOST, "--exclude=lost+found", ".");
+        JobContext.Exit exit = ctx.exec(backup, env, data);
+        if (!exit.ok() && exit.output().contains(NO_REPOSITORY)) {
+            int rc = ctx.exec(List.of(restic, "init"), env, data).code();
+            if (rc != 0) {
+                return rc;
+            }
+            exit = ctx.exec(backup, env, data);
         }
-        rc = ctx.exec(List.of(restic, "backup", "--host", HOST, "--exclude=lost+found", "."), env, data).code();
-        if (rc != 0) {
-            return rc;
+        if (!exit.ok()) {
+            return exit.code();
         }
         String forget = env.getOrDefault("FORGET_OPTIONS", "").strip();
         if (!forget.isEmpty()) {
             List<String> command = new ArrayList<>(List.of(restic, "forget", "--host", HOST));
             command.addAll(List.of(forget.split("\\s+")));
-            rc = ctx.exec(command, env, data).code();
+            return ctx.exec(command, env, data).code();
         }
-        return rc;
+        return 0;
     }
 
+    /**
+     * VolSync's restore: make sure the repository exists (an absent one is initialised), list the snapshots, choose
+     * one. The listing is the existence check here (one opening of the repository fewer, as for the backup).
+     */
     private static int restore(JobContext ctx, String restic, Map<String, String> env, Path data) throws Exception {
-        int rc = ensureInitialized(ctx, restic, env, data);
-        if (rc != 0) {
-            return rc;
+        List<String> list = List.of(restic, "snapshots", "--json", "--host", HOST);
+        JobContext.Captured listed = ctx.captureAll(list, env, data);
+        if (!listed.ok() && listed.stderr().contains(NO_REPOSITORY)) {
+            int rc = ctx.exec(List.of(restic, "init"), env, data).code();
+            if (rc != 0) {
+                return rc;
+            }
+            listed = ctx.captureAll(list, env, data);
         }
-        String listing = ctx.capture(List.of(restic, "snapshots", "--json", "--host", HOST), env, data);
-        if (listing == null) {
+        if (!listed.ok()) {
             ctx.log("ERROR: failure listing snapshots");
             return 3;
         }
+        String listing = listed.stdout();
         record Snapshot(String id, Instant time) {
         }
         List<Snapshot> snapshots = new ArrayList<>();

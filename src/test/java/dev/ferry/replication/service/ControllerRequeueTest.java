@@ -1,0 +1,276 @@
+package dev.ferry.replication.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.ferry.replication.api.ObjectKey;
+import dev.ferry.replication.api.RcloneSourceSpec;
+import dev.ferry.replication.api.ReplicationCodec;
+import dev.ferry.replication.api.ReplicationDestination;
+import dev.ferry.replication.api.ReplicationSource;
+import dev.ferry.replication.api.ReplicationSourceSpec;
+import dev.ferry.replication.api.ReplicationSourceStatus;
+import dev.ferry.replication.api.TriggerSpec;
+import dev.ferry.replication.mover.Builder;
+import dev.ferry.replication.mover.Catalog;
+import dev.ferry.replication.mover.Mover;
+import dev.ferry.replication.mover.MoverEnvironment;
+import dev.ferry.replication.mover.Result;
+import dev.ferry.replication.mover.rclone.RcloneBuilder;
+import dev.ferry.replication.reconcile.Reconciler;
+import dev.ferry.replication.support.LocalCluster;
+import dev.ferry.replication.support.MutableClock;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Given the controller over a local cluster with a hand-moved clock (no database, no broker: the store and the status
+ * topic are in memory), a mover's RetryAfter becomes the controller's requeue: the object is looked at again when
+ * that time has passed, not before, and at once for a zero delay.
+ */
+class ControllerRequeueTest {
+
+    private static final String NS = "team-r";
+    private static final Instant START = Instant.parse("2026-03-01T12:00:00Z");
+
+    @TempDir
+    Path base;
+    final MutableClock clock = new MutableClock(START);
+    LocalCluster cluster;
+    final ManualTimer timer = new ManualTimer();
+    final MemoryRepository repository = new MemoryRepository();
+    final MemoryPublisher publisher = new MemoryPublisher();
+    final ReplicationCodec codec = new ReplicationCodec();
+
+    /** Delayed tasks that run when the test moves the clock past their time and calls {@link #fire()}. */
+    final class ManualTimer implements ReplicationController.Timer {
+        record Task(Instant due, FutureTask<Void> task) {
+        }
+
+        final List<Task> tasks = new ArrayList<>();
+
+        @Override
+        public synchronized Future<?> schedule(Runnable task, Duration delay) {
+            FutureTask<Void> future = new FutureTask<>(task, null);
+            tasks.add(new Task(clock.instant().plus(delay), future));
+            return future;
+        }
+
+        synchronized List<Instant> pending() {
+            return tasks.stream().filter(t -> !t.task().isDone()).map(Task::due).sorted().toList();
+        }
+
+        void fire() {
+            List<Task> due;
+            synchronized (this) {
+                due = tasks.stream().filter(t -> !t.task().isDone() && !t.due().isAfter(clock.instant())).toList();
+                tasks.removeAll(due);
+            }
+            due.forEach(t -> t.task().run());
+        }
+    }
+
+    /** replication_objects in memory; counts the passes (each pass reads its object once). */
+    static final class MemoryRepository extends ReplicationRepository {
+        final Map<ObjectRef, StoredObject> rows = new ConcurrentHashMap<>();
+        final Map<ObjectRef, Integer> reads = new ConcurrentHashMap<>();
+
+        MemoryRepository() {
+            super(null);
+        }
+
+        @Override
+        public Uni<Optional<StoredObject>> find(ObjectRef ref) {
+            reads.merge(ref, 1, Integer::sum);
+            return Uni.createFrom().item(Optional.ofNullable(rows.get(ref)));
+        }
+
+        @Override
+        public Uni<Boolean> saveStatus(ObjectRef ref, UUID uid, String statusJson) {
+            StoredObject row = rows.get(ref);
+            if (row == null || !row.uid().equals(uid)) {
+                return Uni.createFrom().item(false);
+            }
+            rows.put(ref, new StoredObject(ref, uid, row.generation(), row.createdAt(), row.object(), row.invalid(),
+                    statusJson));
+            return Uni.createFrom().item(true);
+        }
+
+        @Override
+        public Uni<List<ObjectRef>> all() {
+            return Uni.createFrom().item(List.copyOf(rows.keySet()));
+        }
+
+        int passes(ObjectRef ref) {
+            return reads.getOrDefault(ref, 0);
+        }
+    }
+
+    /** volsync.status in memory. */
+    static final class MemoryPublisher extends StatusPublisher {
+        final List<StatusDocument> published = new ArrayList<>();
+
+        MemoryPublisher() {
+            super(null);
+        }
+
+        @Override
+        public synchronized Uni<Void> publish(ObjectRef ref, StatusDocument document) {
+            published.add(document);
+            return Uni.createFrom().voidItem();
+        }
+
+        @Override
+        public Uni<Void> tombstone(ObjectRef ref) {
+            return Uni.createFrom().voidItem();
+        }
+    }
+
+    /** A mover whose Synchronize answers from a script (Complete when it runs out); Cleanup completes. */
+    static final class ScriptedBuilder implements Builder {
+        final Deque<Result> answers = new ArrayDeque<>();
+        int synchronizeCalls;
+
+        @Override
+        public Optional<Mover> fromSource(MoverEnvironment env, ReplicationSource source, boolean privileged) {
+            return Optional.of(new Mover() {
+                @Override
+                public String name() {
+                    return "scripted";
+                }
+
+                @Override
+                public Result synchronize() {
+                    synchronizeCalls++;
+                    return answers.isEmpty() ? Result.complete() : answers.poll();
+                }
+
+                @Override
+                public Result cleanup() {
+                    return Result.complete();
+                }
+            });
+        }
+
+        @Override
+        public Optional<Mover> fromDestination(MoverEnvironment env, ReplicationDestination destination,
+                boolean privileged) {
+            return Optional.empty();
+        }
+
+        @Override
+        public String versionInfo() {
+            return "scripted";
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        cluster = new LocalCluster(base, clock);
+    }
+
+    @AfterEach
+    void stop() {
+        cluster.close();
+    }
+
+    ReplicationController controller(Reconciler reconciler) {
+        // Passes run on the calling thread, so that each step below has finished when it returns.
+        return new ReplicationController(repository, publisher, reconciler, cluster.jobs, clock, Runnable::run, timer,
+                Duration.ofMillis(5), Duration.ofSeconds(1000));
+    }
+
+    ObjectRef store(ReplicationSource rs) throws Exception {
+        ObjectRef ref = new ObjectRef(ReplicationSource.KIND, new ObjectKey(NS, rs.metadata().name()));
+        String json = codec.mapper().writeValueAsString(rs.withStatus(new ReplicationSourceStatus()));
+        repository.rows.put(ref, new StoredObject(ref, UUID.fromString(rs.metadata().uid()), 1, START, json, null,
+                null));
+        return ref;
+    }
+
+    ReplicationSourceStatus storedStatus(ObjectRef ref) {
+        return codec.read(repository.rows.get(ref).status(), ReplicationSourceStatus.class);
+    }
+
+    @Test
+    void givenAMoverAskingToRetryAfter30s_whenReconciledByTheController_thenTheNextPassComesAt30sNotBefore()
+            throws Exception {
+        ScriptedBuilder scripted = new ScriptedBuilder();
+        scripted.answers.add(Result.retryAfter(Duration.ofSeconds(30)));
+        scripted.answers.add(Result.retryAfter(Duration.ZERO));
+        ReplicationController controller = controller(new Reconciler(new Catalog().register(scripted), cluster.env,
+                cluster.metrics, ns -> false));
+        ReplicationSource rs = LocalCluster.source(NS, "app", new ReplicationSourceSpec("data",
+                new TriggerSpec(null, "once"), null, null, null, null, null, null, null));
+        ObjectRef ref = store(rs);
+
+        controller.enqueue(ref);
+        assertThat(repository.passes(ref)).as("Initial → Synchronizing, then Synchronize at once").isEqualTo(2);
+        assertThat(scripted.synchronizeCalls).isEqualTo(1);
+        assertThat(timer.pending()).as("the mover's RetryAfter is the requeue").containsExactly(START.plusSeconds(30));
+        assertThat(storedStatus(ref).synchronizing().orElseThrow().reason()).isEqualTo("SyncInProgress");
+
+        clock.advance(Duration.ofSeconds(29));
+        timer.fire();
+        assertThat(repository.passes(ref)).as("not before RetryAfter").isEqualTo(2);
+
+        clock.advance(Duration.ofSeconds(1));
+        timer.fire();
+        // At 30 s: Synchronize answers RetryAfter(0), so at once again: Complete → CleaningUp → WaitingForManual.
+        assertThat(scripted.synchronizeCalls).isEqualTo(3);
+        assertThat(repository.passes(ref)).isEqualTo(5);
+        ReplicationSourceStatus status = storedStatus(ref);
+        assertThat(status.lastSyncTime).isEqualTo(START.plusSeconds(30));
+        assertThat(status.lastManualSync).isEqualTo("once");
+        assertThat(status.synchronizing().orElseThrow().reason()).isEqualTo("WaitingForManual");
+        assertThat(timer.pending()).as("a completed manual sync asks for no requeue").isEmpty();
+        assertThat(publisher.published).isNotEmpty();
+    }
+
+    @Test
+    void givenAPausedRcloneSource_whenReconciledByTheController_thenInProgressRequeuesItEveryMinute()
+            throws Exception {
+        cluster.pvc(NS, "data");
+        cluster.secret(NS, "rclone-secret", Map.of("rclone.conf", "[store]\ntype = local\n"));
+        ReplicationController controller = controller(new Reconciler(
+                new Catalog().register(new RcloneBuilder("rclone")), cluster.env, cluster.metrics, ns -> false));
+        ReplicationSource rs = LocalCluster.source(NS, "paused", new ReplicationSourceSpec("data",
+                new TriggerSpec(null, "once"), null, null, new RcloneSourceSpec("Direct", null, null, null, null,
+                        "rclone-secret", "store", base.resolve("remote").toString(), null, null, null, null, null),
+                null, null, null, true));
+        ObjectRef ref = store(rs);
+
+        controller.enqueue(ref);
+        assertThat(repository.passes(ref)).isEqualTo(2);
+        assertThat(cluster.jobs.get(NS, "volsync-rclone-src-paused")).get()
+                .satisfies(job -> assertThat(job.parallelism()).isZero());
+        assertThat(timer.pending()).as("InProgress is RetryAfter one minute").containsExactly(START.plusSeconds(60));
+
+        clock.advance(Duration.ofSeconds(59));
+        timer.fire();
+        assertThat(repository.passes(ref)).isEqualTo(2);
+        clock.advance(Duration.ofSeconds(1));
+        timer.fire();
+        assertThat(repository.passes(ref)).isEqualTo(3);
+        assertThat(timer.pending()).containsExactly(START.plusSeconds(120));
+        assertThat(storedStatus(ref).synchronizing().orElseThrow().reason()).isEqualTo("SyncInProgress");
+        assertThat(storedStatus(ref).lastSyncTime).isNull();
+    }
+}
