@@ -36,4 +36,13 @@ class EntityPersistenceTest {
             assertThat(found.cloud).isEqualTo("lxd");
         });
     }
+
+    @Test
+    @RunOnVertxContext
+    void givenFerrysConnections_whenAStatementRuns_thenItIsPlannedForTheTablesAsTheyAreNow(UniAsserter asserter) {
+        // Prepared statements are cached per connection; a plan cached for a small table must not outlive its growth.
+        asserter.assertThat(() -> Panache.withSession(() -> Panache.getSession().chain(session -> session
+                .createNativeQuery("SELECT current_setting('plan_cache_mode')", String.class).getSingleResult())),
+                mode -> assertThat(mode).isEqualTo("force_custom_plan"));
+    }
 }
