@@ -187,16 +187,9 @@ public final class MoverBenchmark {
                 rs[0] = next;
                 untilBoth(cluster, rs[0], rd[0], trigger[0]);
             };
-            step(samples, FULL, run, () -> exec(base, List.of("rsync", "-a", tree + "/", target + "/"), Map.of()),
-                    () -> exec(base, sameWork, Map.of()), mover);
-            jobTime(cluster, samples, FULL, "volsync-rsync-src-rs-" + run);
-            for (int percent : CHANGES) {
-                change(percent);
-                trigger[0] = "change-" + percent;
-                step(samples, percent + "%", run, () -> exec(base, List.of("rsync", "-a", "--delete", tree + "/",
-                        target + "/"), Map.of()), () -> exec(base, sameWork, Map.of()), mover);
-                jobTime(cluster, samples, percent + "%", "volsync-rsync-src-rs-" + run);
-            }
+            series(cluster, samples, run, () -> exec(base, List.of("rsync", "-a", tree + "/", target + "/"), Map.of()),
+                    () -> exec(base, List.of("rsync", "-a", "--delete", tree + "/", target + "/"), Map.of()),
+                    () -> exec(base, sameWork, Map.of()), mover, trigger, "volsync-rsync-src-rs-" + run);
             daemon.destroy();
             daemon.waitFor();
             exec(base, List.of("rm", "-rf", target.toString(), daemonTarget.toString()), Map.of());
@@ -277,14 +270,7 @@ public final class MoverBenchmark {
                 until(cluster, rs[0], s -> done(s, trigger[0]));
             };
             Step tool = () -> exec(base, List.of("rclone", "sync", tree.toString(), "store:" + directRemote), env);
-            step(samples, FULL, run, tool, sameWork, mover);
-            jobTime(cluster, samples, FULL, "volsync-rclone-src-rc-" + run);
-            for (int percent : CHANGES) {
-                change(percent);
-                trigger[0] = "change-" + percent;
-                step(samples, percent + "%", run, tool, sameWork, mover);
-                jobTime(cluster, samples, percent + "%", "volsync-rclone-src-rc-" + run);
-            }
+            series(cluster, samples, run, tool, tool, sameWork, mover, trigger, "volsync-rclone-src-rc-" + run);
             exec(base, List.of("rm", "-rf", directRemote.toString(), sameRemote.toString(), remote.toString()),
                     Map.of());
             cluster.reconciler.finalizeDeleted(rs[0]);
@@ -321,14 +307,7 @@ public final class MoverBenchmark {
                 rs[0] = withTrigger(rs[0], trigger[0]);
                 until(cluster, rs[0], s -> done(s, trigger[0]));
             };
-            step(samples, FULL, run, tool, sameWork, mover);
-            jobTime(cluster, samples, FULL, "volsync-src-rr-" + run);
-            for (int percent : CHANGES) {
-                change(percent);
-                trigger[0] = "change-" + percent;
-                step(samples, percent + "%", run, tool, sameWork, mover);
-                jobTime(cluster, samples, percent + "%", "volsync-src-rr-" + run);
-            }
+            series(cluster, samples, run, tool, tool, sameWork, mover, trigger, "volsync-src-rr-" + run);
             exec(base, List.of("rm", "-rf", directEnv.get("RESTIC_REPOSITORY"), sameEnv.get("RESTIC_REPOSITORY"),
                     moverRepo.toString()), Map.of());
             cluster.reconciler.finalizeDeleted(rs[0]);
@@ -343,6 +322,22 @@ public final class MoverBenchmark {
     }
 
     /** How long the mover's job itself ran (its tool invocations), apart from the reconcile around it. */
+    /**
+     * The full sync, then each change in turn (the mover's trigger is set per step): the tool, the same work and the
+     * mover each time, and the mover job's own duration beside.
+     */
+    private void series(LocalCluster cluster, Samples samples, int run, Step fullTool, Step changeTool, Step sameWork,
+            Step mover, String[] trigger, String job) throws Exception {
+        step(samples, FULL, run, fullTool, sameWork, mover);
+        jobTime(cluster, samples, FULL, job);
+        for (int percent : CHANGES) {
+            change(percent);
+            trigger[0] = "change-" + percent;
+            step(samples, percent + "%", run, changeTool, sameWork, mover);
+            jobTime(cluster, samples, percent + "%", job);
+        }
+    }
+
     private void jobTime(LocalCluster cluster, Samples samples, String step, String job) {
         cluster.jobs.get(NS, job).filter(j -> j.completionTime() != null).ifPresent(j -> samples.add(step, "job",
                 Duration.between(j.startTime(), j.completionTime()).toMillis()));
