@@ -126,7 +126,9 @@ public class ProvisionerService {
                 wanted.add(new ModelMachine(context.modelUuid(), machine.id()));
             }
         }
-        return requireModel(context).chain(() -> machines.lives(context.session(), wanted))
+        return machines.modelsAndLives(context.session(), List.of(context.modelUuid()), wanted)
+                .chain(found -> found.existingModels().isEmpty() ? Uni.createFrom().<Map<ModelMachine, String>> failure(
+                        unknownModel(context)) : Uni.createFrom().item(found.lives()))
                 .chain(lives -> Multi.createFrom().range(0, changes.size())
                         .onItem().transformToUniAndConcatenate(i -> setPassword(context, changes.get(i), checked.get(i),
                                 lives.keySet()))

@@ -26,14 +26,6 @@ public class MachineStore {
     public record ModelMachine(String modelUuid, String machineId) {
     }
 
-    private static final String EXISTING_MODELS = """
-            SELECT CAST(m.uuid AS text) FROM jsonb_to_recordset(CAST(CAST(:keys AS text) AS jsonb)) AS k(uuid uuid)
-            JOIN models m ON m.uuid = k.uuid""";
-    private static final String LIVES_OF = """
-            SELECT CAST(m.model_uuid AS text), m.machine_id, m.life
-            FROM jsonb_to_recordset(CAST(CAST(:keys AS text) AS jsonb)) AS k(model_uuid uuid, machine_id text)
-            JOIN machines m ON m.model_uuid = k.model_uuid AND m.machine_id = k.machine_id""";
-
     /** Which of the models asked about exist, and the life of each of the machines asked about that exists. */
     public record ModelsAndLives(Set<String> existingModels, Map<ModelMachine, String> lives) {
     }
@@ -48,15 +40,17 @@ public class MachineStore {
             FROM jsonb_to_recordset(CAST(CAST(:machines AS text) AS jsonb)) AS k(model_uuid uuid, machine_id text)
             JOIN machines m ON m.model_uuid = k.model_uuid AND m.machine_id = k.machine_id""";
 
-    /** {@link #existingModels} and {@link #lives} in one query. */
+    /** Which of these models exist and the lives of these machines, in one query. */
     public Uni<ModelsAndLives> modelsAndLives(Mutiny.Session session, Collection<String> modelUuids,
             Collection<ModelMachine> machines) {
         if (modelUuids.isEmpty() && machines.isEmpty()) {
             return Uni.createFrom().item(new ModelsAndLives(Set.of(), Map.of()));
         }
         List<Map<String, String>> models = modelUuids.stream().distinct().map(m -> Map.of("uuid", m)).toList();
+        List<Map<String, String>> machineKeys = machines.stream().distinct()
+                .map(m -> Map.of("model_uuid", m.modelUuid(), "machine_id", m.machineId())).toList();
         return session.createNativeQuery(MODELS_AND_LIVES, Object[].class).setParameter("models", Json.write(models))
-                .setParameter("machines", Json.write(machineKeys(machines))).getResultList().map(rows -> {
+                .setParameter("machines", Json.write(machineKeys)).getResultList().map(rows -> {
                     Set<String> existing = new HashSet<>();
                     Map<ModelMachine, String> lives = new HashMap<>();
                     for (Object[] row : rows) {
@@ -70,36 +64,10 @@ public class MachineStore {
                 });
     }
 
-    private static List<Map<String, String>> machineKeys(Collection<ModelMachine> machines) {
-        return machines.stream().distinct()
-                .map(m -> Map.of("model_uuid", m.modelUuid(), "machine_id", m.machineId())).toList();
-    }
-
     /** Which of these models exist: one query for any number. */
     public Uni<Set<String>> existingModels(Mutiny.Session session, Collection<String> modelUuids) {
-        if (modelUuids.isEmpty()) {
-            return Uni.createFrom().item(Set.of());
-        }
-        List<Map<String, String>> keys = modelUuids.stream().distinct().map(m -> Map.of("uuid", m)).toList();
-        return session.createNativeQuery(EXISTING_MODELS, String.class).setParameter("keys", Json.write(keys))
-                .getResultList().map(HashSet::new);
+        return modelsAndLives(session, modelUuids, List.of()).map(ModelsAndLives::existingModels);
     }
-
-    /** Life of each of these machines that exists, across models: one query for any number. */
-    public Uni<Map<ModelMachine, String>> lives(Mutiny.Session session, Collection<ModelMachine> machines) {
-        if (machines.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
-        }
-        return session.createNativeQuery(LIVES_OF, Object[].class).setParameter("keys", Json.write(machineKeys(machines)))
-                .getResultList().map(rows -> {
-                    Map<ModelMachine, String> lives = new HashMap<>();
-                    for (Object[] row : rows) {
-                        lives.put(new ModelMachine((String) row[0], (String) row[1]), (String) row[2]);
-                    }
-                    return lives;
-                });
-    }
-
 
     /** Ids of the model's top-level machines (not containers), in numeric order. */
     public Uni<List<String>> topLevelMachineIds(Mutiny.Session session, String modelUuid) {

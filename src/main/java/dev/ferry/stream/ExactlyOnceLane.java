@@ -146,13 +146,6 @@ final class ExactlyOnceLane implements Runnable {
                 }
                 List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(polled.count());
                 polled.forEach(records::add);
-                if (failures > 0 || narrowRemaining > 0) {
-                    // Recovering: nothing overlaps, so a failure is the current poll's alone.
-                    if (!settle(firstOffsets(polled))) {
-                        failures = backOff(failures);
-                        continue;
-                    }
-                }
                 // After repeated failures, find the culprit: one record at a time; one that still fails is dead-lettered.
                 boolean narrowed = failures >= NARROW_AFTER && (records.size() > 1 || narrowRemaining > 0);
                 if (narrowed) {
@@ -163,9 +156,10 @@ final class ExactlyOnceLane implements Runnable {
                 }
                 boolean deadLetter = failures >= NARROW_AFTER + DEAD_LETTER_AFTER && records.size() == 1;
                 if (deadLetter || failures > 0) {
-                    boolean committed = deadLetter ? deadLetter(records.get(0)) : processAndCommit(records, polled, true);
+                    // Recovering: one poll at a time (nothing is in flight after a failure), waited for.
+                    boolean committed = deadLetter ? deadLetter(records.get(0), polled)
+                            : processAndCommit(records, polled, true);
                     if (!committed) {
-                        rewind(firstOffsets(polled));
                         failures = backOff(failures);
                         continue;
                     }
@@ -245,10 +239,10 @@ final class ExactlyOnceLane implements Runnable {
             lastFailure = e.toString();
             LOG.errorf("Lane %s-%d: a batch of %d records failed and will be retried: %s", settings.name(), index,
                     records.size(), lastFailure);
-            if (!settle(firstOffsets(polled))) {
-                return false;
+            Map<TopicPartition, Long> firstOffsets = firstOffsets(polled);
+            if (settle(firstOffsets)) {
+                rewind(firstOffsets);
             }
-            rewind(firstOffsets(polled));
             return false;
         }
         long processed = System.nanoTime();
@@ -274,7 +268,8 @@ final class ExactlyOnceLane implements Runnable {
     }
 
     /** Moves a record that failed again and again, alone, to {@code <topic>.dlq} with the last failure as reason. */
-    private boolean deadLetter(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+    private boolean deadLetter(ConsumerRecord<String, byte[]> record, ConsumerRecords<String, byte[]> polled)
+            throws InterruptedException {
         ProducerRecord<String, byte[]> dead = new ProducerRecord<>(settings.topic() + ".dlq", null, record.key(),
                 record.value(), record.headers());
         dead.headers().add(BatchProcessor.DLQ_REASON_HEADER, ("processing failed repeatedly: " + lastFailure)
@@ -282,12 +277,17 @@ final class ExactlyOnceLane implements Runnable {
         LOG.errorf("Lane %s-%d: record %s-%d@%d failed %d times and goes to %s.dlq", settings.name(), index,
                 record.topic(), record.partition(), record.offset(), DEAD_LETTER_AFTER, settings.topic());
         var groupMetadata = consumer.groupMetadata();
+        boolean committed;
         try {
-            return committer.submit(() -> commit(List.of(dead), List.of(record), groupMetadata)).get();
+            committed = committer.submit(() -> commit(List.of(dead), List.of(record), groupMetadata)).get();
         } catch (ExecutionException e) {
             lastFailure = e.getCause().toString();
-            return false;
+            committed = false;
         }
+        if (!committed) {
+            rewind(firstOffsets(polled));
+        }
+        return committed;
     }
 
     /** On the committer thread: one Kafka transaction with the output and the offsets after {@code records}. */

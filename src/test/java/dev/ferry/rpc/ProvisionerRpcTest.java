@@ -201,6 +201,13 @@ class ProvisionerRpcTest {
                 .await().atMost(WAIT);
         assertThat(answer.errorCode()).isEqualTo("not found");
         assertThat(answer.error()).startsWith("model \"");
+
+        // SetPasswords looks the model up together with the machines it names: still not found, nothing stored.
+        RpcResponse passwords = controller.call(UUID.randomUUID().toString(), "Provisioner", 11, "SetPasswords",
+                Map.of("changes", List.of(Map.of("tag", "machine-0", "password", "a-password-of-enough-length"))))
+                .await().atMost(WAIT);
+        assertThat(passwords.errorCode()).isEqualTo("not found");
+        assertThat(passwords.error()).startsWith("model \"");
     }
 
     private FerryClient machineAgent(String id) throws Exception {
