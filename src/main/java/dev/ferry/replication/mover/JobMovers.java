@@ -1,11 +1,19 @@
 package dev.ferry.replication.mover;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import dev.ferry.replication.api.MoverStatus;
 import dev.ferry.replication.api.ReplicationObject;
 import dev.ferry.replication.api.ReplicationStatus;
+import dev.ferry.replication.job.JobContext;
 import dev.ferry.replication.job.JobSpec;
 import dev.ferry.replication.job.JobStatus;
 import dev.ferry.replication.volume.Owner;
@@ -63,5 +71,54 @@ public final class JobMovers {
         env.jobs().cleanup(owner);
         env.volumes().cleanup(owner);
         return Result.complete();
+    }
+
+    /**
+     * VolSync's {@code sync} at the end of a mover's job: what the job wrote reaches the disk before the job, and so
+     * the sync, is reported done; a sync that completed survives a power loss. {@code sync -f} flushes only the file
+     * system holding {@code written}; with null, every file system, as VolSync's own {@code sync} does, for writes
+     * whose file system cannot be told. False (and logged) when the flush failed.
+     */
+    public static boolean flush(JobContext ctx, MoverSettings settings, Path written) throws Exception {
+        List<String> command = written == null ? List.of(settings.syncBinary())
+                : List.of(settings.syncBinary(), "-f", written.toString());
+        JobContext.Exit exit = ctx.exec(command, Map.of(), null);
+        if (!exit.ok()) {
+            ctx.log("ERROR: sync failed: " + exit.code());
+        }
+        return exit.ok();
+    }
+
+    /** How often {@link #writeback} flushes beside a transfer. */
+    static final Duration WRITEBACK_INTERVAL = Duration.ofMillis(250);
+
+    /**
+     * Flushes the file system holding {@code written} every {@link #WRITEBACK_INTERVAL} until closed, beside a
+     * transfer writing there: the disk takes the data while the transfer goes on rather than all of it in the closing
+     * {@link #flush}, which then finds little left (about 0.7 s of a 1 GiB full sync here otherwise). Nothing while
+     * {@code written} does not exist yet, or when it is null.
+     */
+    public static AutoCloseable writeback(JobContext ctx, MoverSettings settings, Path written) {
+        if (written == null) {
+            return () -> {
+            };
+        }
+        CountDownLatch closed = new CountDownLatch(1);
+        Future<Void> flusher = ctx.fork(() -> {
+            while (!closed.await(WRITEBACK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (java.nio.file.Files.exists(written)) {
+                    ctx.exec(List.of(settings.syncBinary(), "-f", written.toString()), Map.of(), null);
+                }
+            }
+            return null;
+        });
+        return () -> {
+            closed.countDown();
+            try {
+                flusher.get();
+            } catch (ExecutionException e) {
+                // The job was stopped, or a flush failed: the closing flush reports what matters.
+            }
+        };
     }
 }

@@ -5,14 +5,16 @@ import java.time.Duration;
 /**
  * How movers run the tools: binaries, the loopback address listening movers bind to, rsync's compression, sparse-file
  * handling ({@code -S}, VolSync's flags) and retry delay, whether rclone compares by checksum (VolSync does), and
- * VolSync's log limits ({@code MOVER_LOG_MAX_BYTES}, {@code MOVER_LOG_DEBUG}).
+ * VolSync's log limits ({@code MOVER_LOG_MAX_BYTES}, {@code MOVER_LOG_DEBUG}). {@code syncBinary} is coreutils'
+ * {@code sync}, which movers run where VolSync's scripts do.
  */
-public record MoverSettings(String rsyncBinary, String rcloneBinary, String resticBinary, String bindAddress,
+public record MoverSettings(String rsyncBinary, String rcloneBinary, String resticBinary, String syncBinary,
+        String bindAddress,
         boolean rsyncCompress, boolean rsyncSparse, Duration rsyncRetryDelay, boolean rcloneChecksum,
         int logMaxBytes, boolean logDebug) {
 
     public static MoverSettings defaults() {
-        return new MoverSettings("rsync", "rclone", "restic", "127.0.0.1", false, true, Duration.ofSeconds(2), true,
+        return new MoverSettings("rsync", "rclone", "restic", "sync", "127.0.0.1", false, true, Duration.ofSeconds(2), true,
                 1024, false);
     }
 }

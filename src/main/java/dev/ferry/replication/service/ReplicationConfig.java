@@ -64,6 +64,10 @@ public interface ReplicationConfig {
 
         @WithDefault("restic")
         String restic();
+
+        /** coreutils' {@code sync}: flushes what a mover wrote before its sync is reported done. */
+        @WithDefault("sync")
+        String sync();
     }
 
     /** rsync mover settings. */

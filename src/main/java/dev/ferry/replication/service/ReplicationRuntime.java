@@ -61,7 +61,7 @@ public class ReplicationRuntime {
         this.jobs = new LocalJobRunner(jobThreads, timer, config.jobRetryDelay(), config.scratchDir(), clock);
         this.volumes = new LocalVolumeBackend(config.volumesRoot());
         MoverSettings settings = new MoverSettings(config.tools().rsync(), config.tools().rclone(),
-                config.tools().restic(), config.bindAddress(), config.rsync().compress(), config.rsync().sparse(),
+                config.tools().restic(), config.tools().sync(), config.bindAddress(), config.rsync().compress(), config.rsync().sparse(),
                 config.rsync().retryDelay(),
                 config.rclone().checksum(), config.moverLog().maxBytes(), config.moverLog().debug());
         this.env = new MoverEnvironment(volumes, new LocalSecretStore(config.secretsRoot()),

@@ -21,7 +21,7 @@ import dev.ferry.replication.mover.MoverException;
  * PVCs as directories {@code <root>/<namespace>/<pvc>}, volume snapshots as read-only copies under
  * {@code <root>/<namespace>/.volsync/snapshots/<name>}. Clone and Snapshot copies are made with
  * {@code cp -a --reflink=auto} (a reflink where the filesystem offers it, a full copy otherwise) into a staging
- * directory that is renamed into place, so a copy is either complete or absent.
+ * directory that is flushed to disk and renamed into place, so a copy is either complete or absent.
  */
 public final class LocalVolumeBackend implements VolumeBackend {
 
@@ -257,6 +257,8 @@ public final class LocalVolumeBackend implements VolumeBackend {
         Path tmp = staging.resolve(to.getFileName() + "-" + System.nanoTime());
         Processes.run(List.of("cp", "-a", "--reflink=auto", "--", from.toString(), tmp.toString()),
                 "copy " + from.getFileName());
+        // On disk before the rename, or a power loss could leave a complete-looking copy with holes in it.
+        Processes.run(List.of("sync", "-f", tmp.toString()), "flush the copy of " + from.getFileName());
         MetaStore.moveAtomically(tmp, to);
     }
 }

@@ -189,14 +189,17 @@ public final class MoverBenchmark {
             };
             series(cluster, samples, run, () -> exec(base, List.of("rsync", "-a", tree + "/", target + "/"), Map.of()),
                     () -> exec(base, List.of("rsync", "-a", "--delete", tree + "/", target + "/"), Map.of()),
-                    () -> exec(base, sameWork, Map.of()), mover, trigger, "volsync-rsync-src-rs-" + run);
+                    () -> {
+                        exec(base, sameWork, Map.of());
+                        exec(base, List.of("sync", "-f", daemonTarget.toString()), Map.of());
+                    }, mover, trigger, "volsync-rsync-src-rs-" + run);
             daemon.destroy();
             daemon.waitFor();
             exec(base, List.of("rm", "-rf", target.toString(), daemonTarget.toString()), Map.of());
             cluster.reconciler.finalizeDeleted(rs[0]);
             cluster.reconciler.finalizeDeleted(rd[0]);
         }
-        add("rsync", "rsync -a", "-aAhHSx --delete to a daemon", samples);
+        add("rsync", "rsync -a", "-aAhHSx to a daemon, flush", samples);
     }
 
     private static final int DAEMON_PORT = 38_873;
@@ -259,6 +262,7 @@ public final class MoverBenchmark {
                 copy.addAll(List.of("--stats-one-line-date", "--include", "permissions.facl", facl.toString(),
                         "store:" + sameRemote, "--log-level", "DEBUG"));
                 exec(base, copy, env);
+                exec(base, List.of("sync", "-f", sameRemote.toString()), Map.of());
             };
             ReplicationSource[] rs = {LocalCluster.source(NS, "rc-" + run, new ReplicationSourceSpec("data",
                     new TriggerSpec(null, FULL), null, null, new RcloneSourceSpec("Direct", null, null, null, null,
@@ -275,7 +279,8 @@ public final class MoverBenchmark {
                     Map.of());
             cluster.reconciler.finalizeDeleted(rs[0]);
         }
-        add(label, "rclone sync", checksum ? "getfacl, sync --checksum, copy" : "getfacl, sync, copy", samples);
+        add(label, "rclone sync", checksum ? "getfacl, sync --checksum, copy, flush" : "getfacl, sync, copy, flush",
+                samples);
     }
 
     private void restic(LocalCluster cluster) throws Exception {
@@ -296,7 +301,8 @@ public final class MoverBenchmark {
             Step tool = () -> exec(tree, List.of("restic", "backup", "--host", "volsync", "."), directEnv);
             Step sameWork = () -> {
                 exec(tree, List.of("restic", "backup", "--host", "volsync", "--exclude=lost+found", "."), sameEnv);
-                exec(tree, List.of("restic", "forget", "--host", "volsync", "--keep-last", "1"), sameEnv);
+                exec(tree, List.of("restic", "forget", "--host", "volsync", "--group-by", "host", "--keep-last", "1"),
+                        sameEnv);
             };
             ReplicationSource[] rs = {LocalCluster.source(NS, "rr-" + run, new ReplicationSourceSpec("data",
                     new TriggerSpec(null, FULL), null, null, null, new ResticSourceSpec("Direct", null, null, null,
@@ -321,7 +327,6 @@ public final class MoverBenchmark {
                 "RESTIC_CACHE_DIR", base.resolve(cache).toString());
     }
 
-    /** How long the mover's job itself ran (its tool invocations), apart from the reconcile around it. */
     /**
      * The full sync, then each change in turn (the mover's trigger is set per step): the tool, the same work and the
      * mover each time, and the mover job's own duration beside.
@@ -438,6 +443,26 @@ public final class MoverBenchmark {
         return sorted.get(sorted.size() / 2);
     }
 
+    /**
+     * A re-sync's time as a fixed cost plus a cost per percent changed, from the smallest and the largest change:
+     * proportional to the change means a cost per percent near the full sync's hundredth, and a fixed cost that is
+     * the tool's own start (repository openings, listing), not the tree's size.
+     */
+    private static String proportionality(String mover, Samples samples) {
+        int small = CHANGES[0];
+        int large = CHANGES[CHANGES.length - 1];
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-17s | re-sync = fixed + per %% x change:",
+                mover));
+        for (String who : List.of("tool", "mover")) {
+            long first = median(samples.steps.get(small + "%").get(who));
+            long last = median(samples.steps.get(large + "%").get(who));
+            double perPercent = (double) (last - first) / (large - small);
+            line.append(String.format(Locale.ROOT, " %s %.0f + %.1f/%% (full / 100: %.1f);", who,
+                    first - perPercent * small, perPercent, median(samples.steps.get(FULL).get(who)) / 100.0));
+        }
+        return line.toString();
+    }
+
     private void add(String mover, String tool, String sameWork, Samples samples) {
         report.add(String.format(Locale.ROOT, "%-17s | %-6s | %-14s %7s | %-30s %7s | %7s | %5s | %5s | %7s",
                 "mover", "step", "tool", "ms", "same work directly", "ms", "mover", "ratio", "vs same", "its job"));
@@ -452,5 +477,6 @@ public final class MoverBenchmark {
             System.out.println(line + "   runs: tool " + series.get("tool") + " same " + series.get("same work")
                     + " mover " + series.get("mover") + " job " + series.getOrDefault("job", List.of()));
         });
+        report.add(proportionality(mover, samples));
     }
 }

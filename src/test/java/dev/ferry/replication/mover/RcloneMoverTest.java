@@ -85,6 +85,8 @@ class RcloneMoverTest {
         cluster.reconcileUntil(rs, s -> synced(s, "one"), Duration.ofSeconds(60));
         assertThat(rs.status().latestMoverStatus.result()).isEqualTo(MoverStatus.SUCCESSFUL);
         assertThat(remote.resolve("bucket/permissions.facl")).exists();
+        assertThat(cluster.flushes()).as("a local remote is flushed to disk (VolSync's sync)")
+                .containsOnly("-f " + remote.resolve("bucket"));
         long full = transferredBytes(rs.status().latestMoverStatus.logs());
 
         ReplicationDestination rd = destination("one");
@@ -93,6 +95,9 @@ class RcloneMoverTest {
         assertThat(Trees.describe(restored)).isEqualTo(Trees.describe(data));
         assertThat(rd.status().latestImage.kind()).isEqualTo("PersistentVolumeClaim");
         assertThat(rd.status().latestImage.name()).isEqualTo("volsync-restore-dest");
+        assertThat(cluster.flushes()).as("the restored volume is flushed to disk")
+                .containsOnly("-f " + remote.resolve("bucket"), "-f " + restored)
+                .endsWith("-f " + restored);
 
         byte[] changed = Files.readAllBytes(data.resolve("file-0.bin"));
         changed[0] ^= 1;
@@ -142,6 +147,40 @@ class RcloneMoverTest {
         cluster.reconciler.reconcile(rs);
         cluster.reconciler.reconcile(rs);
         assertThat(rs.status().synchronizing().orElseThrow().message()).isEqualTo("secret is missing field: rclone.conf");
+    }
+
+    @Test
+    void givenARemoteThatIsNotALocalDirectory_whenPushed_thenEveryFileSystemIsFlushedAsVolSyncDoes()
+            throws Exception {
+        cluster.secret(NS, "alias-secret", Map.of("rclone.conf", "[store]\ntype = alias\nremote = " + remote + "\n"));
+        Files.writeString(cluster.pvc(NS, "data").resolve("a.txt"), "a\n");
+        ReplicationSource rs = LocalCluster.source(NS, "app", new ReplicationSourceSpec("data",
+                new TriggerSpec(null, "one"), null, null, new RcloneSourceSpec("Direct", null, null, null, null,
+                        "alias-secret", "store", "aliased", null, null, null, null, null),
+                null, null, null, null));
+        cluster.reconcileUntil(rs, s -> synced(s, "one"), Duration.ofSeconds(60));
+        assertThat(remote.resolve("aliased/a.txt")).hasContent("a");
+        assertThat(cluster.flushes()).as("plain sync: every file system").containsExactly("");
+    }
+
+    @Test
+    void givenAFlushThatFails_whenPushed_thenTheJobFailsAndTheSyncIsNotReportedDone() throws Exception {
+        cluster.close();
+        cluster = new LocalCluster(base.resolve("failing"), java.time.Clock.systemUTC(),
+                LocalCluster.settings(true, "false"));
+        cluster.secret(NS, "rclone-secret", Map.of("rclone.conf", "[store]\ntype = local\n"));
+        Files.writeString(cluster.pvc(NS, "data").resolve("a.txt"), "a\n");
+        ReplicationSource rs = LocalCluster.source(NS, "app", new ReplicationSourceSpec("data",
+                new TriggerSpec(null, "one"), null, null, new RcloneSourceSpec("Direct", null, null, null, null,
+                        "rclone-secret", "store", remote.resolve("unflushed").toString(), null, null, null, null,
+                        null),
+                null, null, null, null));
+        cluster.reconcileUntil(rs, s -> s.latestMoverStatus != null && s.latestMoverStatus.result() != null,
+                Duration.ofSeconds(60));
+        assertThat(rs.status().latestMoverStatus.result()).isEqualTo(MoverStatus.FAILED);
+        assertThat(rs.status().latestMoverStatus.logs()).contains("ERROR: sync failed: 1");
+        assertThat(rs.status().lastSyncTime).isNull();
+        assertThat(rs.status().lastManualSync).isNull();
     }
 
     @Test

@@ -96,6 +96,8 @@ class ResticMoverTest {
         cluster.reconcileUntil(rd, s -> synced(s, "one"), Duration.ofSeconds(60));
         Path restored = base.resolve("volumes").resolve(NS).resolve("volsync-restore-dest");
         assertThat(Trees.describe(restored)).isEqualTo(Trees.describe(data));
+        assertThat(cluster.flushes()).as("restic syncs its repository itself; the restored volume is flushed")
+                .containsOnly("-f " + restored);
         assertThat(Trees.describe(cluster.volumes.snapshotPath(NS, rd.status().latestImage.name())))
                 .isEqualTo(Trees.describe(data));
 
@@ -133,11 +135,36 @@ class ResticMoverTest {
     }
 
     @Test
+    void givenTheCopyMethodChanges_whenBackedUpAgain_thenTheDefaultRetainStillKeepsOneSnapshot() throws Exception {
+        Files.writeString(cluster.pvc(NS, "data").resolve("a.txt"), "a\n");
+        ReplicationSource rs = null;
+        for (String method : List.of("Direct", "Clone")) {
+            ReplicationSource next = LocalCluster.source(NS, "app", new ReplicationSourceSpec("data",
+                    new TriggerSpec(null, method), null, null, null, new ResticSourceSpec(method, null, null, null,
+                            null, "restic-config", null, null, null, null, null, null, null, null, null, null, null),
+                    null, null, null));
+            if (rs != null) {
+                next = new ReplicationSource(next.apiVersion(), next.kind(), rs.metadata(), next.spec(), rs.status());
+            }
+            rs = next;
+            cluster.reconcileUntil(rs, s -> synced(s, method), Duration.ofSeconds(60));
+        }
+        ProcessBuilder listing = new ProcessBuilder("restic", "snapshots", "--json");
+        listing.environment().put("RESTIC_REPOSITORY", repository.toString());
+        listing.environment().put("RESTIC_PASSWORD", "correct horse battery staple");
+        com.fasterxml.jackson.databind.JsonNode snapshots = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(listing.start().getInputStream());
+        assertThat(snapshots).as("two backups of two directories, keep-last 1 over them both").hasSize(1);
+        assertThat(snapshots.get(0).path("paths").get(0).asText()).endsWith("volsync-app-src");
+    }
+
+    @Test
     void givenAnEmptyRepositoryOnTheDestination_whenRestoring_thenItCompletesWithNothingRestored() throws Exception {
         ReplicationDestination rd = destination("one");
         cluster.reconcileUntil(rd, s -> synced(s, "one"), Duration.ofSeconds(60));
         assertThat(rd.status().latestMoverStatus.logs()).contains("No eligible snapshots found");
         assertThat(repository.resolve("config")).as("restore initialises the repository").exists();
+        assertThat(cluster.flushes()).as("nothing restored, nothing to flush").isEmpty();
     }
 
     @Test

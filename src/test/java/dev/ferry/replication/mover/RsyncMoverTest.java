@@ -113,6 +113,8 @@ class RsyncMoverTest {
         assertThat(rd.status().latestMoverStatus.result()).isEqualTo(MoverStatus.SUCCESSFUL);
         Path received = base.resolve("volumes").resolve(NS).resolve("volsync-backup-dst");
         assertThat(Trees.describe(received)).isEqualTo(Trees.describe(data));
+        assertThat(cluster.flushes()).as("what the destination received is flushed to disk (VolSync's sync)")
+                .containsOnly("-f " + received);
         assertThat(rd.status().latestImage.kind()).isEqualTo("VolumeSnapshot");
         assertThat(rd.status().latestImage.name()).startsWith("volsync-backup-dst-");
         Path image = cluster.volumes.snapshotPath(NS, rd.status().latestImage.name());

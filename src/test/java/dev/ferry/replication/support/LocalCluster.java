@@ -50,6 +50,8 @@ public final class LocalCluster implements AutoCloseable {
     public final MoverEnvironment env;
     public final RecordingMetrics metrics = new RecordingMetrics();
     public final Reconciler reconciler;
+    private static final String FLUSHES = "flushes.log";
+    private final Path base;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
@@ -57,18 +59,39 @@ public final class LocalCluster implements AutoCloseable {
         this(base, Clock.systemUTC());
     }
 
+    /** With a {@code sync} that records its arguments (see {@link #flushes()}) before it flushes. */
     public LocalCluster(Path base, Clock clock) throws IOException {
-        this(base, clock, settings(!"false".equals(System.getProperty("ferry.bench.rclone-checksum"))));
+        this(base, clock, settings(true, recordingSync(base)));
     }
 
     /** The tools from the PATH with Ferry's defaults, short retry delays, and rclone's --checksum as given. */
     public static MoverSettings settings(boolean rcloneChecksum) {
-        return new MoverSettings("rsync", "rclone", "restic", "127.0.0.1", false,
+        return settings(rcloneChecksum, "sync");
+    }
+
+    public static MoverSettings settings(boolean rcloneChecksum, String syncBinary) {
+        return new MoverSettings("rsync", "rclone", "restic", syncBinary, "127.0.0.1", false,
                 !"false".equals(System.getProperty("ferry.bench.rsync-sparse")), Duration.ofMillis(100),
                 rcloneChecksum, 1024, false);
     }
 
+    private static String recordingSync(Path base) throws IOException {
+        Path tools = Files.createDirectories(base.resolve("tools"));
+        Path script = tools.resolve("sync");
+        Files.writeString(script, "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '" + tools.resolve(FLUSHES)
+                + "'\nexec sync \"$@\"\n");
+        script.toFile().setExecutable(true);
+        return script.toString();
+    }
+
+    /** The arguments of each {@code sync} the movers ran, in order (with the recording {@code sync}). */
+    public java.util.List<String> flushes() throws IOException {
+        Path log = base.resolve("tools").resolve(FLUSHES);
+        return Files.exists(log) ? Files.readAllLines(log) : java.util.List.of();
+    }
+
     public LocalCluster(Path base, Clock clock, MoverSettings settings) throws IOException {
+        this.base = base;
         volumesRoot = Files.createDirectories(base.resolve("volumes"));
         secretsRoot = Files.createDirectories(base.resolve("secrets"));
         volumes = new LocalVolumeBackend(volumesRoot);

@@ -144,9 +144,14 @@ final class RcloneMover implements Mover {
             if (isSource) {
                 // getfacl only reads the volume, as rclone sync does: it runs beside the sync instead of before it.
                 // The copy of permissions.facl stays after the sync, which would delete it from the remote.
+                Path written = RcloneConfig.localRemotePath(new String(secret.get("rclone.conf"),
+                        java.nio.charset.StandardCharsets.UTF_8), envVars, section, destPath, ctx.tmp());
                 Future<String> acls = ctx.fork(() -> ctx.capture(List.of("getfacl", "-R", "."), Map.of(), data));
-                boolean synced = run(ctx, settings, envVars, concat(List.of("sync"), SYNC_FLAGS,
-                        List.of(data.toString(), remote, "--log-level", "DEBUG")));
+                boolean synced;
+                try (AutoCloseable writeback = JobMovers.writeback(ctx, settings, written)) {
+                    synced = run(ctx, settings, envVars, concat(List.of("sync"), SYNC_FLAGS,
+                            List.of(data.toString(), remote, "--log-level", "DEBUG")));
+                }
                 String aclText = acls.get();
                 if (aclText == null) {
                     return fail(ctx, "getfacl");
@@ -159,14 +164,20 @@ final class RcloneMover implements Mover {
                         "permissions.facl", faclDir.toString(), remote, "--log-level", "DEBUG")))) {
                     return fail(ctx, "rclone copy");
                 }
+                if (!JobMovers.flush(ctx, settings, written)) {
+                    return 1;
+                }
             } else {
                 // Both only read the remote and write different places (the volume, the scratch directory), so
                 // the copy of permissions.facl runs beside the sync; setfacl waits for both, as in VolSync.
                 Future<Boolean> aclCopy = ctx.fork(() -> run(ctx, settings, envVars, concat(List.of("copy"),
                         COPY_FLAGS, List.of("--include", "permissions.facl", remote, faclDir.toString(),
                                 "--log-level", "DEBUG"))));
-                boolean synced = run(ctx, settings, envVars, concat(List.of("sync"), SYNC_FLAGS, List.of("--exclude",
-                        "permissions.facl", remote, data.toString(), "--log-level", "DEBUG")));
+                boolean synced;
+                try (AutoCloseable writeback = JobMovers.writeback(ctx, settings, data)) {
+                    synced = run(ctx, settings, envVars, concat(List.of("sync"), SYNC_FLAGS, List.of("--exclude",
+                            "permissions.facl", remote, data.toString(), "--log-level", "DEBUG")));
+                }
                 boolean copied = aclCopy.get();
                 if (!synced) {
                     return fail(ctx, "rclone sync");
@@ -179,6 +190,9 @@ final class RcloneMover implements Mover {
                     return 1;
                 }
                 ctx.exec(List.of("setfacl", "--restore=" + facl), Map.of(), data);
+                if (!JobMovers.flush(ctx, settings, data)) {
+                    return 1;
+                }
             }
             ctx.log("Rclone completed in " + java.time.Duration.ofNanos(System.nanoTime() - begin).toSeconds()
                     + "s");

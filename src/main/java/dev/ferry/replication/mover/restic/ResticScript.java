@@ -20,12 +20,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ferry.replication.job.JobContext;
 import dev.ferry.replication.job.JobScript;
+import dev.ferry.replication.mover.JobMovers;
 import dev.ferry.replication.mover.MoverSettings;
 
 /**
  * The restic mover's job: the operations {@code unlock}, {@code backup} (skip an empty volume, initialise the
  * repository when there is none, back up, then {@code forget} per the retain policy), {@code prune} and
- * {@code restore} (choose a snapshot by {@code restoreAsOf} and {@code previous}), in the order given.
+ * {@code restore} (choose a snapshot by {@code restoreAsOf} and {@code previous}, restore it, flush the volume), in
+ * the order given. A backup needs no flush of Ferry's: restic syncs what it writes to a local repository itself.
  */
 final class ResticScript {
 
@@ -75,7 +77,7 @@ final class ResticScript {
                         rc = backup(ctx, restic, env, data);
                     }
                     case "prune" -> rc = ctx.exec(List.of(restic, "prune"), env, data).code();
-                    case "restore" -> rc = restore(ctx, restic, env, data);
+                    case "restore" -> rc = restore(ctx, settings, env, data);
                     default -> {
                         ctx.log("unknown operation: " + operation);
                         return 2;
@@ -125,7 +127,10 @@ final class ResticScript {
         }
         String forget = env.getOrDefault("FORGET_OPTIONS", "").strip();
         if (!forget.isEmpty()) {
-            List<String> command = new ArrayList<>(List.of(restic, "forget", "--host", HOST));
+            // VolSync's snapshots all have the path /data, so its forget (grouping by host and paths) sees one
+            // group. Ferry's paths are the volumes' directories, which change with copyMethod, sourcePVC or the
+            // volumes root: grouping by host alone keeps the policy applying to every snapshot of the object.
+            List<String> command = new ArrayList<>(List.of(restic, "forget", "--host", HOST, "--group-by", "host"));
             command.addAll(List.of(forget.split("\\s+")));
             return ctx.exec(command, env, data).code();
         }
@@ -136,7 +141,9 @@ final class ResticScript {
      * VolSync's restore: make sure the repository exists (an absent one is initialised), list the snapshots, choose
      * one. The listing is the existence check here (one opening of the repository fewer, as for the backup).
      */
-    private static int restore(JobContext ctx, String restic, Map<String, String> env, Path data) throws Exception {
+    private static int restore(JobContext ctx, MoverSettings settings, Map<String, String> env, Path data)
+            throws Exception {
+        String restic = settings.resticBinary();
         List<String> list = List.of(restic, "snapshots", "--json", "--host", HOST);
         JobContext.Captured listed = ctx.captureAll(list, env, data);
         if (!listed.ok() && listed.stderr().contains(NO_REPOSITORY)) {
@@ -172,7 +179,14 @@ final class ResticScript {
         }
         Snapshot chosen = snapshots.get(skip);
         ctx.log("Selected restic snapshot with id: " + chosen.id());
-        return ctx.exec(List.of(restic, "restore", "-t", ".", "--host", HOST, chosen.id()), env, data).code();
+        int rc;
+        try (AutoCloseable writeback = JobMovers.writeback(ctx, settings, data)) {
+            rc = ctx.exec(List.of(restic, "restore", "-t", ".", "--host", HOST, chosen.id()), env, data).code();
+        }
+        if (rc != 0) {
+            return rc;
+        }
+        return JobMovers.flush(ctx, settings, data) ? 0 : 1;
     }
 
     private static boolean isEmpty(Path data) throws java.io.IOException {

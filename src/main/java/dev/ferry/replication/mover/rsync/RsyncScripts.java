@@ -11,6 +11,7 @@ import java.util.Map;
 
 import dev.ferry.replication.job.JobContext;
 import dev.ferry.replication.job.JobScript;
+import dev.ferry.replication.mover.JobMovers;
 import dev.ferry.replication.mover.MoverSettings;
 
 /**
@@ -19,7 +20,8 @@ import dev.ferry.replication.mover.MoverSettings;
  * ({@code rsync -aAhHSx --delete}), up to five attempts with doubling delays, then pushes a {@code complete} file to
  * the control module, whose post-transfer hook stops the daemon (SIGKILL: an rsync daemon takes about half a second
  * to wind down after SIGTERM, and nothing of the transfer is pending by then): the destination's job ends with the
- * code received, as VolSync's destination does after {@code shutdown <n>}.
+ * code received, as VolSync's destination does after {@code shutdown <n>}, once what it received is flushed to disk
+ * (VolSync's {@code sync}). The source writes nothing of its own, so it skips VolSync's {@code sync} there.
  */
 final class RsyncScripts {
 
@@ -61,8 +63,11 @@ final class RsyncScripts {
             Files.writeString(confFile, conf);
             long begin = System.nanoTime();
             ctx.log("listening on " + address + ":" + port);
-            ctx.exec(List.of(settings.rsyncBinary(), "--daemon", "--no-detach", "--config=" + confFile,
-                    "--address=" + address, "--port=" + port, "--log-file=/dev/stdout"), Map.of(), tmp);
+            try (AutoCloseable writeback = JobMovers.writeback(ctx, settings, data)) {
+                ctx.exec(List.of(settings.rsyncBinary(), "--daemon", "--no-detach", "--config=" + confFile,
+                        "--address=" + address, "--port=" + port, "--log-file=/dev/stdout"), Map.of(), tmp);
+            }
+            boolean flushed = JobMovers.flush(ctx, settings, data);
             Path complete = control.resolve("complete");
             if (!Files.isRegularFile(complete)) {
                 ctx.log("no completion signal received");
@@ -70,11 +75,13 @@ final class RsyncScripts {
             }
             String code = Files.readString(complete, StandardCharsets.UTF_8).strip();
             ctx.log("rsync completed in " + seconds(begin) + "s");
+            int received;
             try {
-                return Integer.parseInt(code);
+                received = Integer.parseInt(code);
             } catch (NumberFormatException e) {
                 return 255;
             }
+            return received == 0 && !flushed ? 1 : received;
         };
     }
 
