@@ -94,9 +94,9 @@ public final class JobMovers {
 
     /**
      * Flushes the file system holding {@code written} every {@link #WRITEBACK_INTERVAL} until closed, beside a
-     * transfer writing there: the disk takes the data while the transfer goes on rather than all of it in the closing
-     * {@link #flush}, which then finds little left (about 0.7 s of a 1 GiB full sync here otherwise). Nothing while
-     * {@code written} does not exist yet, or when it is null.
+     * transfer writing there: where cores are spare, the disk takes the data while the transfer goes on rather than
+     * all of it in the closing {@link #flush}, which then finds little left. (On 2 busy cores the gain was within the
+     * noise: the writeback needs CPU the copy is using.) Nothing while {@code written} does not exist yet, or is null.
      */
     public static AutoCloseable writeback(JobContext ctx, MoverSettings settings, Path written) {
         if (written == null) {
