@@ -73,7 +73,8 @@ public class ProvisionerService {
     }
 
     /**
-     * Life for consecutive calls of a poll, set-based: one query for their models and all the machines they name. Per entity: tag parse and access check (ErrPerm), then existence (NotFound), as Juju orders them.
+     * Life for consecutive calls of a poll, set-based: one query for their models and all the machines they name.
+     * Per entity: tag parse and access check (ErrPerm), then existence (NotFound), as Juju orders them.
      */
     public Uni<List<Outcome<LifeResults>>> lifeAll(List<Call<Entities>> calls) {
         List<List<Object>> checked = new ArrayList<>(calls.size());

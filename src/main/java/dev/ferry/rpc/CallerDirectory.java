@@ -33,7 +33,8 @@ public class CallerDirectory {
 
     public CallerDirectory(AuthConfig config) {
         this.config = config;
-        config.adminPassword().ifPresent(p -> bootstrapKeys.put(config.adminTag(), SigningKeys.derive(p, config.adminTag())));
+        config.adminPassword().ifPresent(p -> bootstrapKeys.put(config.adminTag(),
+                SigningKeys.derive(p, config.adminTag())));
         config.controllerAgentPassword().ifPresent(p -> bootstrapKeys.put(config.controllerAgentTag(),
                 SigningKeys.derive(p, config.controllerAgentTag())));
         if (bootstrapKeys.isEmpty()) {

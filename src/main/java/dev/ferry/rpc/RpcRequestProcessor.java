@@ -52,7 +52,6 @@ public class RpcRequestProcessor implements BatchProcessor {
     private final RequestLedger ledger;
     private final EnvelopeCodec codec;
     private final RpcConfig config;
-    private final AuthConfig authConfig;
     private final Clock clock;
     private final SignatureVerifier signatures;
     private final String requestTopic;
@@ -66,7 +65,6 @@ public class RpcRequestProcessor implements BatchProcessor {
         this.ledger = ledger;
         this.codec = new EnvelopeCodec(mapper);
         this.config = config;
-        this.authConfig = authConfig;
         this.clock = clock;
         this.signatures = new SignatureVerifier(clock, authConfig.timestampWindow());
         this.requestTopic = requestTopic;

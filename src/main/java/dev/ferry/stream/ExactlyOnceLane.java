@@ -277,17 +277,9 @@ final class ExactlyOnceLane implements Runnable {
         LOG.errorf("Lane %s-%d: record %s-%d@%d failed %d times and goes to %s.dlq", settings.name(), index,
                 record.topic(), record.partition(), record.offset(), DEAD_LETTER_AFTER, settings.topic());
         var groupMetadata = consumer.groupMetadata();
-        boolean committed;
-        try {
-            committed = committer.submit(() -> commit(List.of(dead), List.of(record), groupMetadata)).get();
-        } catch (ExecutionException e) {
-            lastFailure = e.getCause().toString();
-            committed = false;
-        }
-        if (!committed) {
-            rewind(firstOffsets(polled));
-        }
-        return committed;
+        inFlight = new InFlight(committer.submit(() -> commit(List.of(dead), List.of(record), groupMetadata)),
+                firstOffsets(polled));
+        return settle(Map.of());
     }
 
     /** On the committer thread: one Kafka transaction with the output and the offsets after {@code records}. */

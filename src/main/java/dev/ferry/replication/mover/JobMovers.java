@@ -1,5 +1,6 @@
 package dev.ferry.replication.mover;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,13 +26,16 @@ public final class JobMovers {
     private JobMovers() {
     }
 
-    /** A destination's PVC: the user's {@code destinationPVC}, else the one Ferry provisions, {@code volsync-<name>-<suffix>}. */
+    /**
+     * A destination's PVC: the user's {@code destinationPVC}, else the one Ferry provisions,
+     * {@code volsync-<name>-<suffix>}.
+     */
     public static String destinationPvcName(Owner owner, String destinationPvc, String suffix) {
         return destinationPvc != null && !destinationPvc.isEmpty() ? destinationPvc
                 : "volsync-" + owner.name() + "-" + suffix;
     }
 
-    /** A destination's volume: the user's {@code destinationPVC} as it is, else one provisioned with the spec's size. */
+    /** A destination's volume: the user's {@code destinationPVC} as it is, else one provisioned to the spec's size. */
     public static Volume destinationVolume(MoverEnvironment env, Owner owner, String destinationPvc, String suffix,
             String capacity, List<String> accessModes) throws MoverException {
         if (destinationPvc != null && !destinationPvc.isEmpty()) {
@@ -80,13 +84,16 @@ public final class JobMovers {
      * whose file system cannot be told. False (and logged) when the flush failed.
      */
     public static boolean flush(JobContext ctx, MoverSettings settings, Path written) throws Exception {
-        List<String> command = written == null ? List.of(settings.syncBinary())
-                : List.of(settings.syncBinary(), "-f", written.toString());
-        JobContext.Exit exit = ctx.exec(command, Map.of(), null);
+        JobContext.Exit exit = ctx.exec(syncCommand(settings, written), Map.of(), null);
         if (!exit.ok()) {
             ctx.log("ERROR: sync failed: " + exit.code());
         }
         return exit.ok();
+    }
+
+    private static List<String> syncCommand(MoverSettings settings, Path written) {
+        return written == null ? List.of(settings.syncBinary())
+                : List.of(settings.syncBinary(), "-f", written.toString());
     }
 
     /** How often {@link #writeback} flushes beside a transfer. */
@@ -106,8 +113,8 @@ public final class JobMovers {
         CountDownLatch closed = new CountDownLatch(1);
         Future<Void> flusher = ctx.fork(() -> {
             while (!closed.await(WRITEBACK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
-                if (java.nio.file.Files.exists(written)) {
-                    ctx.exec(List.of(settings.syncBinary(), "-f", written.toString()), Map.of(), null);
+                if (Files.exists(written)) {
+                    ctx.exec(syncCommand(settings, written), Map.of(), null);
                 }
             }
             return null;

@@ -9,12 +9,11 @@ import java.time.Duration;
  * {@code sync}, which movers run where VolSync's scripts do.
  */
 public record MoverSettings(String rsyncBinary, String rcloneBinary, String resticBinary, String syncBinary,
-        String bindAddress,
-        boolean rsyncCompress, boolean rsyncSparse, Duration rsyncRetryDelay, boolean rcloneChecksum,
-        int logMaxBytes, boolean logDebug) {
+        String bindAddress, boolean rsyncCompress, boolean rsyncSparse, Duration rsyncRetryDelay,
+        boolean rcloneChecksum, int logMaxBytes, boolean logDebug) {
 
     public static MoverSettings defaults() {
-        return new MoverSettings("rsync", "rclone", "restic", "sync", "127.0.0.1", false, true, Duration.ofSeconds(2), true,
-                1024, false);
+        return new MoverSettings("rsync", "rclone", "restic", "sync", "127.0.0.1", false, true, Duration.ofSeconds(2),
+                true, 1024, false);
     }
 }

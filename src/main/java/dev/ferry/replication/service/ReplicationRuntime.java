@@ -61,9 +61,9 @@ public class ReplicationRuntime {
         this.jobs = new LocalJobRunner(jobThreads, timer, config.jobRetryDelay(), config.scratchDir(), clock);
         this.volumes = new LocalVolumeBackend(config.volumesRoot());
         MoverSettings settings = new MoverSettings(config.tools().rsync(), config.tools().rclone(),
-                config.tools().restic(), config.tools().sync(), config.bindAddress(), config.rsync().compress(), config.rsync().sparse(),
-                config.rsync().retryDelay(),
-                config.rclone().checksum(), config.moverLog().maxBytes(), config.moverLog().debug());
+                config.tools().restic(), config.tools().sync(), config.bindAddress(), config.rsync().compress(),
+                config.rsync().sparse(), config.rsync().retryDelay(), config.rclone().checksum(),
+                config.moverLog().maxBytes(), config.moverLog().debug());
         this.env = new MoverEnvironment(volumes, new LocalSecretStore(config.secretsRoot()),
                 new LocalServiceBackend(config.volumesRoot(), config.bindAddress()), jobs, clock, settings);
         this.catalog = new Catalog().register(new RsyncBuilder(version(config.tools().rsync(), "--version")))
