@@ -11,7 +11,10 @@ import dev.ferry.replication.volume.Owner;
  */
 public interface JobRunner {
 
-    /** Creates the job if it does not exist (or updates its parallelism); returns its status. */
+    /**
+     * Creates the job if it does not exist (or updates its parallelism); returns its status. A job whose template
+     * differs from {@code spec}'s is deleted, stopping what it runs, and {@link JobReplacedException} thrown.
+     */
     JobStatus ensure(JobSpec spec);
 
     Optional<JobStatus> get(String namespace, String name);

@@ -66,6 +66,9 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
         if (existing != null && !existing.spec.owner().uid().equals(spec.owner().uid())) {
             // Names are unique per namespace: a job left by an earlier object of the same name is not this one's.
             delete(spec.namespace(), spec.name());
+        } else if (existing != null && !existing.spec.template().equals(spec.template())) {
+            delete(spec.namespace(), spec.name());
+            throw new JobReplacedException();
         }
         LocalJob job = jobs.computeIfAbsent(key, k -> new LocalJob(spec));
         job.reconcile(spec.parallelism());
@@ -318,7 +321,10 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
                 if (cwd != null) {
                     builder.directory(cwd.toFile());
                 }
-                builder.environment().putAll(env);
+                Map<String, String> environment = builder.environment();
+                environment.clear();
+                environment.putAll(moverEnvironment(System.getenv(), tmp));
+                environment.putAll(env);
                 Process process = builder.start();
                 processes.add(process);
                 if (myStop.getCount() == 0) {
@@ -347,6 +353,32 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
                 return tmp;
             }
         }
+    }
+
+    /** What a mover process inherits from this one's environment, as a pod gets it from its controller. */
+    static final List<String> INHERITED = List.of("PATH", "LANG", "LC_ALL", "TZ", "HTTP_PROXY", "http_proxy",
+            "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy");
+    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /**
+     * A mover process's base environment: {@link #INHERITED} (the search path, locale, time zone and VolSync's proxy
+     * variables), and its attempt's scratch directory as {@code HOME} and {@code TMPDIR}, so that no tool reads or
+     * leaves state in a home shared with other namespaces. Nothing else of Ferry's environment reaches a mover:
+     * credentials there (cloud keys, {@code RESTIC_*}, {@code RCLONE_CONFIG_*}) would otherwise serve every
+     * namespace whose own secret lacks them.
+     */
+    static Map<String, String> moverEnvironment(Map<String, String> host, Path scratch) {
+        Map<String, String> environment = new java.util.TreeMap<>();
+        for (String name : INHERITED) {
+            String value = host.get(name);
+            if (value != null) {
+                environment.put(name, value);
+            }
+        }
+        environment.putIfAbsent("PATH", DEFAULT_PATH);
+        environment.put("HOME", scratch.toString());
+        environment.put("TMPDIR", scratch.toString());
+        return environment;
     }
 
     private static void append(StringBuilder log, String line) {

@@ -15,6 +15,7 @@ import dev.ferry.replication.api.MoverStatus;
 import dev.ferry.replication.api.ReplicationObject;
 import dev.ferry.replication.api.ReplicationStatus;
 import dev.ferry.replication.job.JobContext;
+import dev.ferry.replication.job.JobReplacedException;
 import dev.ferry.replication.job.JobSpec;
 import dev.ferry.replication.job.JobStatus;
 import dev.ferry.replication.volume.Owner;
@@ -53,11 +54,17 @@ public final class JobMovers {
     /**
      * Ensures the job and reads it: true once it succeeded (latestMoverStatus = Successful with the filtered logs);
      * when its failures reached the back-off limit, records Failed with all logs and deletes it so that the next
-     * pass starts it again; false while it has not succeeded.
+     * pass starts it again; false while it has not succeeded. A job whose template changed is deleted and the
+     * pass fails with VolSync's error, so that the next pass creates it anew.
      */
     public static boolean ensureJob(MoverEnvironment env, JobSpec spec, ReplicationStatus status,
-            Predicate<String> successFilter) {
-        JobStatus job = env.jobs().ensure(spec);
+            Predicate<String> successFilter) throws MoverException {
+        JobStatus job;
+        try {
+            job = env.jobs().ensure(spec);
+        } catch (JobReplacedException e) {
+            throw new MoverException(e.getMessage(), e);
+        }
         if (job.succeeded() > 0) {
             status.latestMoverStatus = new MoverStatus(MoverStatus.SUCCESSFUL,
                     MoverLogs.filter(job.logs(), successFilter, env.settings()));

@@ -16,6 +16,8 @@ public final class MoverConstants {
 
     public static final String LABEL_CREATED_BY = "app.kubernetes.io/created-by";
     public static final String LABEL_CLEANUP = "volsync.backube/cleanup";
+    /** User-set on a snapshot: VolSync never deletes it and gives up owning it. */
+    public static final String LABEL_DO_NOT_DELETE = "volsync.backube/do-not-delete";
     public static final String ANNOTATION_SNAPNAME = "volsync.backube/snapname";
 
     private MoverConstants() {

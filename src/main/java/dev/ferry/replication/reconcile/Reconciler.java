@@ -56,6 +56,14 @@ public final class Reconciler {
     public Pass reconcile(ReplicationObject object) {
         ReplicationStatus status = object.status();
         State before = State.of(status);
+        if (object instanceof ReplicationDestination) {
+            try {
+                // Before anything else, as VolSync: the user's protected snapshots stop being this object's.
+                env.volumes().relinquishProtectedSnapshots(JobMovers.owner(object));
+            } catch (MoverException e) {
+                return new Pass(false, before, before, new MachineResult(null, e));
+            }
+        }
         boolean privileged = privilegedNamespace.test(object.metadata().namespace());
         Mover mover = null;
         MoverException catalogError = null;

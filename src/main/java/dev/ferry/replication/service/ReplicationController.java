@@ -71,6 +71,8 @@ public class ReplicationController {
         Instant timerDue;
         int failures;
         ReplicationObject finalizing;
+        /** The document last published for this object by this process; null until one is, as after a start. */
+        String published;
     }
 
     /** What a pass produced: the object (null if gone), whether to write its status, the machine's result. */
@@ -173,6 +175,11 @@ public class ReplicationController {
         synchronized (state) {
             finalizing = state.finalizing;
             state.finalizing = null;
+            if (finalizing != null) {
+                // A record re-creating the object may have arrived meanwhile: it gets its pass after the cleanup
+                // and the tombstone (a pass finding no object does nothing).
+                state.dirty = true;
+            }
         }
         Uni<Outcome> work;
         if (finalizing != null) {
@@ -185,10 +192,14 @@ public class ReplicationController {
                     LOG.warnf("%s: cleanup after delete failed: %s", ref, e.getMessage());
                 }
                 return new Outcome(null, null, null, null);
-            }).call(outcome -> publisher.tombstone(ref));
+            }).call(outcome -> publisher.tombstone(ref)).invoke(() -> {
+                synchronized (state) {
+                    state.published = null;
+                }
+            });
         } else {
             work = repository.find(ref).emitOn(passes).map(row -> reconcile(ref, row))
-                    .call(outcome -> persist(ref, outcome));
+                    .call(outcome -> persist(ref, state, outcome));
         }
         work.subscribe().with(outcome -> done(ref, state, outcome, null), failure -> done(ref, state, null, failure));
     }
@@ -242,17 +253,34 @@ public class ReplicationController {
         return codec.read(json, type);
     }
 
-    private Uni<Void> persist(ObjectRef ref, Outcome outcome) {
+    /**
+     * Stores the status when it changed, and publishes the document whenever it differs from the last one this
+     * process published: a publication that failed, or never happened because the process stopped between the two
+     * writes, is made by the next pass (after a start, every object's document is published once again; on the
+     * compacted topic a repeat is harmless). A change of metadata alone is published too.
+     */
+    private Uni<Void> persist(ObjectRef ref, KeyState state, Outcome outcome) {
         if (outcome.row() == null || !outcome.pass().writeStatus()) {
             return Uni.createFrom().voidItem();
         }
         String json = codec.writeString(outcome.document().status());
-        if (sameJson(json, outcome.row().status())) {
+        String document = codec.writeString(outcome.document());
+        String published;
+        synchronized (state) {
+            published = state.published;
+        }
+        boolean stored = sameJson(json, outcome.row().status());
+        if (stored && document.equals(published)) {
             return Uni.createFrom().voidItem();
         }
-        UUID uid = outcome.row().uid();
-        return repository.saveStatus(ref, uid, json).chain(saved -> saved
-                ? publisher.publish(ref, outcome.document())
+        Uni<Boolean> save = stored ? Uni.createFrom().item(true)
+                : repository.saveStatus(ref, outcome.row().uid(), json);
+        return save.chain(saved -> saved
+                ? publisher.publish(ref, outcome.document()).invoke(() -> {
+                    synchronized (state) {
+                        state.published = document;
+                    }
+                })
                 : Uni.createFrom().voidItem());
     }
 

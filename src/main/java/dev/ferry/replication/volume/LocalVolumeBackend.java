@@ -71,14 +71,15 @@ public final class LocalVolumeBackend implements VolumeBackend {
         Path nsDir = guard.namespaceDir(source.namespace());
         try {
             if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                copyTree(nsDir, source.path(), target);
                 Map<String, String> meta = ownerLabels(owner);
                 if (temporary) {
                     meta.put(MoverConstants.LABEL_CLEANUP, owner.uid());
                 }
                 meta.put("dataSource", source.name());
                 meta.put("copyMethod", method.name());
+                // Labels first: a copy that is in place is always one its owner's Cleanup finds.
                 MetaStore.write(nsDir, PVC, name, meta);
+                copyTree(nsDir, source.path(), target);
             }
             return new Volume(source.namespace(), name, target);
         } catch (IOException e) {
@@ -141,10 +142,10 @@ public final class LocalVolumeBackend implements VolumeBackend {
             }
             Path snapshot = snapshotDir(nsDir).resolve(snapName);
             if (!Files.isDirectory(snapshot, LinkOption.NOFOLLOW_LINKS)) {
-                copyTree(nsDir, pvc.path(), snapshot);
                 Map<String, String> meta = ownerLabels(owner);
                 meta.put("source", pvc.name());
                 MetaStore.write(nsDir, SNAPSHOT, snapName, meta);
+                copyTree(nsDir, pvc.path(), snapshot);
             }
             return Optional.of(TypedLocalObjectReference.volumeSnapshot(snapName));
         } catch (IOException e) {
@@ -172,7 +173,7 @@ public final class LocalVolumeBackend implements VolumeBackend {
                 return;
             }
             Map<String, String> meta = MetaStore.read(nsDir, SNAPSHOT, name);
-            if (meta.containsKey("volsync.backube/do-not-delete")) {
+            if (meta.containsKey(MoverConstants.LABEL_DO_NOT_DELETE)) {
                 return;
             }
             meta.put(MoverConstants.LABEL_CLEANUP, owner.uid());
@@ -214,11 +215,44 @@ public final class LocalVolumeBackend implements VolumeBackend {
                 MetaStore.delete(nsDir, PVC, name);
             }
             for (String name : MetaStore.select(nsDir, SNAPSHOT, key, value)) {
+                Map<String, String> meta = MetaStore.read(nsDir, SNAPSHOT, name);
+                if (meta.containsKey(MoverConstants.LABEL_DO_NOT_DELETE)) {
+                    relinquish(nsDir, name, meta);
+                    continue;
+                }
                 MetaStore.deleteTree(nsDir, snapshotDir(nsDir).resolve(name));
                 MetaStore.delete(nsDir, SNAPSHOT, name);
             }
         } catch (IOException e) {
             throw new MoverException("cannot clean up in namespace " + namespace + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * VolSync's relinquish of a snapshot the user labelled {@code volsync.backube/do-not-delete}: it keeps its
+     * files and loses its owner, cleanup and created-by labels, so no Cleanup or owner deletion ever takes it.
+     */
+    private static void relinquish(Path nsDir, String name, Map<String, String> meta) throws IOException {
+        meta.remove(MetaStore.OWNER_UID);
+        meta.remove(MetaStore.OWNER_KIND);
+        meta.remove(MetaStore.OWNER_NAME);
+        meta.remove(MoverConstants.LABEL_CLEANUP);
+        meta.remove(MoverConstants.LABEL_CREATED_BY);
+        MetaStore.write(nsDir, SNAPSHOT, name, meta);
+    }
+
+    @Override
+    public void relinquishProtectedSnapshots(Owner owner) throws MoverException {
+        Path nsDir = guard.namespaceDir(owner.namespace());
+        try {
+            for (String name : MetaStore.select(nsDir, SNAPSHOT, MetaStore.OWNER_UID, owner.uid())) {
+                Map<String, String> meta = MetaStore.read(nsDir, SNAPSHOT, name);
+                if (meta.containsKey(MoverConstants.LABEL_DO_NOT_DELETE)) {
+                    relinquish(nsDir, name, meta);
+                }
+            }
+        } catch (IOException e) {
+            throw new MoverException("cannot relinquish the snapshots of " + owner.name() + ": " + e.getMessage(), e);
         }
     }
 

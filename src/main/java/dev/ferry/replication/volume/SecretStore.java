@@ -1,5 +1,6 @@
 package dev.ferry.replication.volume;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,24 @@ public interface SecretStore {
 
     /** Creates the secret if it does not exist; an existing one is left as it is. */
     void create(String namespace, String name, Map<String, byte[]> data, Owner owner) throws MoverException;
+
+    /**
+     * VolSync's create-or-update of a secret it derives: created when absent, replaced when its content differs
+     * (a key added, dropped or changed), left alone when equal.
+     */
+    default void createOrUpdate(String namespace, String name, Map<String, byte[]> data, Owner owner)
+            throws MoverException {
+        Optional<Map<String, byte[]>> existing = get(namespace, name);
+        if (existing.isPresent()) {
+            Map<String, byte[]> current = existing.get();
+            if (current.keySet().equals(data.keySet())
+                    && data.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), current.get(e.getKey())))) {
+                return;
+            }
+            delete(namespace, name);
+        }
+        create(namespace, name, data, owner);
+    }
 
     void delete(String namespace, String name) throws MoverException;
 

@@ -46,6 +46,13 @@ public interface VolumeBackend {
     /** Forgets the snapshot name pinned on a destination PVC, so that the next sync makes a new snapshot. */
     void removeSnapshotAnnotation(String namespace, String pvcName) throws MoverException;
 
+    /**
+     * Gives up the owner's snapshots that the user labelled {@code volsync.backube/do-not-delete}: they lose the
+     * owner and the cleanup and created-by labels (VolSync's relinquish). Cleanup and deletion of the owner do the
+     * same instead of deleting such a snapshot.
+     */
+    void relinquishProtectedSnapshots(Owner owner) throws MoverException;
+
     /** Deletes the PVCs and snapshots labelled for cleanup by {@code owner}; absent things are no error. */
     void cleanup(Owner owner) throws MoverException;
 

@@ -120,6 +120,37 @@ class RcloneMoverTest {
     }
 
     @Test
+    void givenARemotesPermissionsNamingFilesOutsideTheVolume_whenPulled_thenOnlyTheVolumesOwnAreRestored()
+            throws Exception {
+        Path data = cluster.pvc(NS, "data");
+        Files.writeString(data.resolve("kept.txt"), "kept\n");
+        new ProcessBuilder("setfacl", "-m", "u:nobody:r", data.resolve("kept.txt").toString()).inheritIO().start()
+                .waitFor();
+        ReplicationSource rs = source("one");
+        cluster.reconcileUntil(rs, s -> synced(s, "one"), Duration.ofSeconds(60));
+        Path facl = remote.resolve("bucket/permissions.facl");
+        assertThat(Files.readString(facl)).as("named as VolSync's getfacl -R /data names them")
+                .startsWith("# file: data\n").contains("# file: data/kept.txt\n");
+
+        Path restored = base.resolve("volumes").resolve(NS).resolve("volsync-restore-dest");
+        Path outside = Files.writeString(base.resolve("volumes").resolve(NS).resolve("outside.txt"), "host file\n");
+        Files.setPosixFilePermissions(outside, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.createDirectories(restored);
+        Files.createSymbolicLink(restored.resolve("link"), outside);
+        String hostile = "# file: data/../outside.txt\nuser::rwx\ngroup::rwx\nother::rwx\n\n"
+                + "# file: data/link\nuser::rwx\ngroup::rwx\nother::rwx\n\n";
+        Files.writeString(facl, Files.readString(facl) + "\n" + hostile);
+
+        ReplicationDestination rd = destination("one");
+        cluster.reconcileUntil(rd, s -> synced(s, "one"), Duration.ofSeconds(60));
+        assertThat(Files.getPosixFilePermissions(outside))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(rd.status().latestMoverStatus.result()).isEqualTo(MoverStatus.SUCCESSFUL);
+        Process getfacl = new ProcessBuilder("getfacl", "-c", restored.resolve("kept.txt").toString()).start();
+        assertThat(new String(getfacl.getInputStream().readAllBytes())).contains("user:nobody:r--");
+    }
+
+    @Test
     void givenNoConfigSecret_whenSynchronizing_thenTheConditionNamesTheMissingSecret() throws Exception {
         cluster.pvc(NS, "data");
         ReplicationSource rs = LocalCluster.source(NS, "app", new ReplicationSourceSpec("data", null, null, null,

@@ -180,4 +180,43 @@ class ResticMoverTest {
         assertThat(rs.status().synchronizing().orElseThrow().message())
                 .isEqualTo("secret should have fields: [RESTIC_REPOSITORY RESTIC_PASSWORD]");
     }
+    ReplicationSource sourceWith(String secret) {
+        return LocalCluster.source(NS, "app", new ReplicationSourceSpec("data", new TriggerSpec(null, "one"), null,
+                null, null, new ResticSourceSpec("Direct", null, null, null, null, secret, null, null, null, null,
+                        null, null, null, null, null, null, null),
+                null, null, null));
+    }
+
+    @Test
+    void givenAPasswordEndingInANewline_whenBackedUp_thenTheRepositoryKeyIsTheExactBytesAsVolSyncPassesThem()
+            throws Exception {
+        Files.writeString(cluster.pvc(NS, "data").resolve("f.txt"), "x");
+        Path exact = base.resolve("exact-repo");
+        cluster.secret(NS, "newline", Map.of("RESTIC_REPOSITORY", exact.toString(), "RESTIC_PASSWORD", "pw\n"));
+        ReplicationSource rs = sourceWith("newline");
+        cluster.reconcileUntil(rs, s -> synced(s, "one"), Duration.ofSeconds(60));
+        assertThat(rs.status().latestMoverStatus.result()).isEqualTo(MoverStatus.SUCCESSFUL);
+        assertThat(opens(exact, "pw\n")).as("opened with the secret's exact bytes").isTrue();
+        assertThat(opens(exact, "pw")).as("not with the bytes trimmed").isFalse();
+    }
+
+    static boolean opens(Path repository, String password) throws Exception {
+        ProcessBuilder restic = new ProcessBuilder("restic", "cat", "config").redirectErrorStream(true);
+        restic.environment().put("RESTIC_REPOSITORY", repository.toString());
+        restic.environment().put("RESTIC_PASSWORD", password);
+        Process process = restic.start();
+        process.getInputStream().readAllBytes();
+        return process.waitFor() == 0;
+    }
+
+    @Test
+    void givenAnEmptyPassword_whenSynchronizing_thenTheJobFailsAsVolSyncsEntryScriptDoes() throws Exception {
+        Files.writeString(cluster.pvc(NS, "data").resolve("f.txt"), "x");
+        cluster.secret(NS, "empty", Map.of("RESTIC_REPOSITORY", base.resolve("r").toString(), "RESTIC_PASSWORD", ""));
+        ReplicationSource rs = sourceWith("empty");
+        cluster.reconcileUntil(rs, s -> s.latestMoverStatus != null
+                && MoverStatus.FAILED.equals(s.latestMoverStatus.result()), Duration.ofSeconds(120));
+        assertThat(rs.status().latestMoverStatus.logs()).contains("ERROR: RESTIC_PASSWORD must be defined");
+        assertThat(base.resolve("r")).doesNotExist();
+    }
 }

@@ -111,6 +111,8 @@ class RsyncMoverTest {
 
         assertThat(rs.status().latestMoverStatus.result()).isEqualTo(MoverStatus.SUCCESSFUL);
         assertThat(rd.status().latestMoverStatus.result()).isEqualTo(MoverStatus.SUCCESSFUL);
+        assertThat(rs.status().rsync == null ? null : rs.status().rsync.sshKeys())
+                .as("the user's keys: nothing to hand to the peer, as in VolSync").isNull();
         Path received = base.resolve("volumes").resolve(NS).resolve("volsync-backup-dst");
         assertThat(Trees.describe(received)).isEqualTo(Trees.describe(data));
         assertThat(cluster.flushes()).as("what the destination received is flushed to disk (VolSync's sync)")
@@ -169,6 +171,89 @@ class RsyncMoverTest {
                 Duration.ofSeconds(60));
         assertThat(Trees.describe(base.resolve("volumes").resolve(NS).resolve("volsync-backup-dst")))
                 .isEqualTo(Trees.describe(data));
+    }
+
+    static ReplicationDestination withPort(ReplicationDestination rd, int port) {
+        var r = rd.spec().rsync();
+        return new ReplicationDestination(rd.apiVersion(), rd.kind(), rd.metadata(), new ReplicationDestinationSpec(
+                rd.spec().trigger(), new RsyncDestinationSpec(r.copyMethod(), r.capacity(), r.storageClassName(),
+                        r.accessModes(), r.volumeSnapshotClassName(), r.destinationPVC(), r.sshKeys(),
+                        r.serviceType(), null, port, r.path(), r.sshUser(), null, null, null, null),
+                null, null, null, null, null), rd.status());
+    }
+
+    @Test
+    void givenAWaitingDestination_whenItsPortChanges_thenItsDaemonMovesThereAndASourceSyncsThroughIt()
+            throws Exception {
+        Path data = cluster.pvc(NS, "data");
+        Trees.populate(data, 3, 10, false);
+        ReplicationDestination rd = destination("once");
+        cluster.reconcileUntil(rd, s -> s.lastSyncStartTime != null && rd.status().rsync.address() != null,
+                Duration.ofSeconds(10));
+        int firstPort = rd.status().rsync.port();
+        int newPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            newPort = probe.getLocalPort();
+        }
+
+        ReplicationDestination moved = withPort(rd, newPort);
+        cluster.reconcileUntil(moved, s -> moved.status().rsync != null
+                && Integer.valueOf(newPort).equals(moved.status().rsync.port())
+                && !cluster.jobs.pids(NS, "volsync-rsync-dst-backup").isEmpty(), Duration.ofSeconds(20));
+        assertThat(newPort).isNotEqualTo(firstPort);
+        ReplicationSource rs = source("once", moved.status().rsync.address(), newPort, moved.status().rsync.sshKeys());
+        cluster.reconcileBothUntil(rs, RsyncMoverTest::waitingForManual, moved, RsyncMoverTest::waitingForManual,
+                Duration.ofSeconds(60));
+        assertThat(Trees.describe(base.resolve("volumes").resolve(NS).resolve("volsync-backup-dst")))
+                .isEqualTo(Trees.describe(data));
+    }
+
+    @Test
+    void givenACompletionSignalThatFails_whenTheSourceHasPushed_thenItsJobFailsRatherThanReportingASync()
+            throws Exception {
+        Path tools = java.nio.file.Files.createDirectories(base.resolve("failing-signal"));
+        Path rsync = tools.resolve("rsync");
+        java.nio.file.Files.writeString(rsync, "#!/bin/sh\ncase \"$*\" in *control/complete*) exit 10;; esac\n"
+                + "exec rsync \"$@\"\n");
+        rsync.toFile().setExecutable(true);
+        cluster.close();
+        var d = LocalCluster.settings(true);
+        cluster = new LocalCluster(base.resolve("c2"), java.time.Clock.systemUTC(), new MoverSettings(
+                rsync.toString(), d.rcloneBinary(), d.resticBinary(), d.syncBinary(), d.bindAddress(),
+                d.rsyncCompress(), d.rsyncSparse(), d.rsyncRetryDelay(), d.rcloneChecksum(), d.logMaxBytes(),
+                d.logDebug()));
+        Path data = cluster.pvc(NS, "data");
+        Trees.populate(data, 4, 5, false);
+        ReplicationDestination rd = destination("once");
+        cluster.reconcileUntil(rd, s -> s.lastSyncStartTime != null && rd.status().rsync.address() != null,
+                Duration.ofSeconds(10));
+        ReplicationSource rs = source("once", rd.status().rsync.address(), rd.status().rsync.port(),
+                rd.status().rsync.sshKeys());
+        cluster.reconcileUntil(rs, s -> s.latestMoverStatus != null
+                && MoverStatus.FAILED.equals(s.latestMoverStatus.result()), Duration.ofSeconds(60));
+        assertThat(rs.status().latestMoverStatus.logs())
+                .contains("ERROR: could not signal completion to the destination (rsync returned 10)");
+        assertThat(rs.status().lastSyncTime).isNull();
+    }
+
+    @Test
+    void givenGeneratedKeys_whenADerivedSecretIsLostOrAltered_thenTheNextPassRestoresItFromTheMainSecret()
+            throws Exception {
+        ReplicationDestination rd = destination("once");
+        cluster.reconcileUntil(rd, s -> s.lastSyncStartTime != null && rd.status().rsync.sshKeys() != null,
+                Duration.ofSeconds(10));
+        Map<String, byte[]> main = cluster.secrets.get(NS, "volsync-rsync-dst-main-backup").orElseThrow();
+        cluster.secrets.delete(NS, "volsync-rsync-dst-src-backup");
+        cluster.secrets.delete(NS, "volsync-rsync-dst-dest-backup");
+        cluster.secrets.create(NS, "volsync-rsync-dst-dest-backup", Map.of("destination", main.get("destination"),
+                "destination.pub", main.get("destination.pub"), "source.pub", "volsync:stale".getBytes()),
+                JobMovers.owner(rd));
+
+        cluster.reconciler.reconcile(rd);
+        assertThat(cluster.secrets.get(NS, "volsync-rsync-dst-src-backup").orElseThrow().get("source"))
+                .isEqualTo(main.get("source"));
+        assertThat(cluster.secrets.get(NS, "volsync-rsync-dst-dest-backup").orElseThrow().get("source.pub"))
+                .isEqualTo(main.get("source.pub"));
     }
 
     @Test

@@ -126,6 +126,8 @@ class ControllerRequeueTest {
     /** volsync.status in memory. */
     static final class MemoryPublisher extends StatusPublisher {
         final List<StatusDocument> published = new ArrayList<>();
+        /** The reason of a Synchronizing condition whose first publication fails (the broker was away). */
+        String failOnceAt;
 
         MemoryPublisher() {
             super(null);
@@ -133,6 +135,11 @@ class ControllerRequeueTest {
 
         @Override
         public synchronized Uni<Void> publish(ObjectRef ref, StatusDocument document) {
+            String reason = document.status().synchronizing().map(c -> c.reason()).orElse(null);
+            if (reason != null && reason.equals(failOnceAt)) {
+                failOnceAt = null;
+                return Uni.createFrom().failure(new IllegalStateException("broker unavailable"));
+            }
             published.add(document);
             return Uni.createFrom().voidItem();
         }
@@ -147,6 +154,9 @@ class ControllerRequeueTest {
     static final class ScriptedBuilder implements Builder {
         final Deque<Result> answers = new ArrayDeque<>();
         int synchronizeCalls;
+        /** Runs inside the first Synchronize, while its pass is under way. */
+        Runnable duringFirstSynchronize = () -> {
+        };
 
         @Override
         public Optional<Mover> fromSource(MoverEnvironment env, ReplicationSource source, boolean privileged) {
@@ -158,7 +168,9 @@ class ControllerRequeueTest {
 
                 @Override
                 public Result synchronize() {
-                    synchronizeCalls++;
+                    if (++synchronizeCalls == 1) {
+                        duringFirstSynchronize.run();
+                    }
                     return answers.isEmpty() ? Result.complete() : answers.poll();
                 }
 
@@ -272,5 +284,59 @@ class ControllerRequeueTest {
         assertThat(timer.pending()).containsExactly(START.plusSeconds(120));
         assertThat(storedStatus(ref).synchronizing().orElseThrow().reason()).isEqualTo("SyncInProgress");
         assertThat(storedStatus(ref).lastSyncTime).isNull();
+    }
+    /** Fires due requeues until none is left within the next ten minutes of the test's clock. */
+    void settle() {
+        for (int i = 0; i < 100 && !timer.pending().isEmpty(); i++) {
+            clock.advance(Duration.ofSeconds(6));
+            timer.fire();
+        }
+    }
+
+    @Test
+    void givenAPublicationThatFailsAfterItsStatusWasStored_whenTheObjectIsRequeued_thenThatStatusIsPublished()
+            throws Exception {
+        ReplicationController controller = controller(new Reconciler(new Catalog().register(new ScriptedBuilder()),
+                cluster.env, cluster.metrics, ns -> false));
+        ObjectRef ref = store(LocalCluster.source(NS, "app", new ReplicationSourceSpec("data",
+                new TriggerSpec(null, "once"), null, null, null, null, null, null, null)));
+        publisher.failOnceAt = "WaitingForManual";
+
+        controller.enqueue(ref);
+        settle();
+
+        assertThat(storedStatus(ref).synchronizing().orElseThrow().reason()).isEqualTo("WaitingForManual");
+        StatusDocument last = publisher.published.get(publisher.published.size() - 1);
+        assertThat(codec.writeString(last.status())).as("the stored status reaches the topic after all")
+                .isEqualTo(codec.writeString(storedStatus(ref)));
+    }
+
+    @Test
+    void givenATombstoneAndARecreationWhileAPassRuns_whenThePassEnds_thenTheNewObjectIsReconciledAfterTheCleanup()
+            throws Exception {
+        ScriptedBuilder scripted = new ScriptedBuilder();
+        ReplicationController controller = controller(new Reconciler(new Catalog().register(scripted), cluster.env,
+                cluster.metrics, ns -> false));
+        ReplicationSource old = LocalCluster.source(NS, "app", new ReplicationSourceSpec("data",
+                new TriggerSpec(null, "once"), null, null, null, null, null, null, null));
+        ObjectRef ref = store(old);
+        ReplicationSource recreated = LocalCluster.source(NS, "app", old.spec());
+        scripted.duringFirstSynchronize = () -> {
+            try {
+                repository.rows.remove(ref);
+                controller.finalizeDeleted(ref, old);
+                store(recreated);
+                controller.enqueue(ref);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+
+        controller.enqueue(ref);
+        settle();
+
+        assertThat(repository.rows.get(ref).uid().toString()).isEqualTo(recreated.metadata().uid());
+        assertThat(repository.rows.get(ref).status()).as("the re-created object had its passes").isNotNull();
+        assertThat(storedStatus(ref).lastManualSync).isEqualTo("once");
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.replication.mover.rclone;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -98,7 +99,11 @@ final class RcloneMover implements Mover {
         boolean paused = isSource ? ((ReplicationSource) object).spec().pausedOrDefault()
                 : ((ReplicationDestination) object).spec().pausedOrDefault();
         JobSpec job = new JobSpec(ns, "volsync-rclone-" + (isSource ? "src-" : "dst-") + owner.name(), owner, true,
-                BACKOFF_LIMIT, paused ? 0 : 1, script(env.settings(), config, data.path()));
+                BACKOFF_LIMIT, paused ? 0 : 1,
+                JobSpec.template("data", data.path(), "config", configSecret, "RCLONE_DEST_PATH", destPath,
+                        "DIRECTION", isSource ? "source" : "destination", "RCLONE_CONFIG_SECTION", section,
+                        "PRIVILEGED_MOVER", privileged),
+                script(env.settings(), config, data.path()));
         if (!JobMovers.ensureJob(env, job, object.status(), RcloneBuilder.SUCCESS_LOGS)) {
             return Result.inProgress();
         }
@@ -129,7 +134,7 @@ final class RcloneMover implements Mover {
             Map<String, String> envVars = new TreeMap<>();
             secret.forEach((k, v) -> {
                 if (k.startsWith("RCLONE_")) {
-                    envVars.put(k, new String(v, java.nio.charset.StandardCharsets.UTF_8));
+                    envVars.put(k, new String(v, StandardCharsets.UTF_8));
                 }
             });
             envVars.put("RCLONE_CONFIG", conf.toString());
@@ -145,7 +150,7 @@ final class RcloneMover implements Mover {
                 // getfacl only reads the volume, as rclone sync does: it runs beside the sync instead of before it.
                 // The copy of permissions.facl stays after the sync, which would delete it from the remote.
                 Path written = RcloneConfig.localRemotePath(new String(secret.get("rclone.conf"),
-                        java.nio.charset.StandardCharsets.UTF_8), envVars, section, destPath, ctx.tmp());
+                        StandardCharsets.UTF_8), envVars, section, destPath, ctx.tmp());
                 Future<String> acls = ctx.fork(() -> ctx.capture(List.of("getfacl", "-R", "."), Map.of(), data));
                 boolean synced;
                 try (AutoCloseable writeback = JobMovers.writeback(ctx, settings, written)) {
@@ -159,7 +164,7 @@ final class RcloneMover implements Mover {
                 if (!synced) {
                     return fail(ctx, "rclone sync");
                 }
-                Files.writeString(facl, aclText);
+                Files.writeString(facl, PermissionsFile.fromVolume(aclText));
                 if (!run(ctx, settings, envVars, concat(List.of("copy"), COPY_FLAGS, List.of("--include",
                         "permissions.facl", faclDir.toString(), remote, "--log-level", "DEBUG")))) {
                     return fail(ctx, "rclone copy");
@@ -189,7 +194,16 @@ final class RcloneMover implements Mover {
                     ctx.log("stat: cannot stat 'permissions.facl': No such file or directory");
                     return 1;
                 }
-                ctx.exec(List.of("setfacl", "--restore=" + facl), Map.of(), data);
+                PermissionsFile.Restorable restorable = PermissionsFile.forVolume(
+                        Files.readString(facl, StandardCharsets.ISO_8859_1), data);
+                if (restorable.dropped() > 0) {
+                    ctx.log("permissions.facl: " + restorable.dropped()
+                            + " entries not restored (outside the volume, through a link, or missing)");
+                }
+                Path restore = Files.writeString(faclDir.resolve("restore.facl"), restorable.text(),
+                        StandardCharsets.ISO_8859_1);
+                // -P: never through a link, whatever changed since the entries were checked.
+                ctx.exec(List.of("setfacl", "-P", "--restore=" + restore), Map.of(), data);
                 if (!JobMovers.flush(ctx, settings, data)) {
                     return 1;
                 }

@@ -61,9 +61,11 @@ final class ResticDestinationMover implements Mover {
                 ResticSourceMover.REPOSITORY_FIELDS);
         Map<String, String> vars = ResticScript.environment(repository, cache.path(), "", spec.restoreAsOf(),
                 spec.previous() == null ? 0 : spec.previous(), privileged);
+        List<String> operations = List.of("restore");
         JobSpec job = new JobSpec(ns, "volsync-dst-" + name, owner, true, ResticSourceMover.BACKOFF_LIMIT,
                 destination.spec().pausedOrDefault() ? 0 : 1,
-                ResticScript.script(env.settings(), List.of("restore"), data.path(), vars));
+                ResticScript.template(operations, data.path(), cache.path(), spec.repository(), vars),
+                ResticScript.script(env.settings(), operations, data.path(), vars));
         if (!JobMovers.ensureJob(env, job, destination.status(), ResticBuilder.SUCCESS_LOGS)) {
             return Result.inProgress();
         }

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ferry.replication.job.JobContext;
 import dev.ferry.replication.job.JobScript;
+import dev.ferry.replication.job.JobSpec;
 import dev.ferry.replication.mover.JobMovers;
 import dev.ferry.replication.mover.MoverSettings;
 
@@ -49,7 +50,8 @@ final class ResticScript {
         secret.forEach((k, v) -> {
             if (k.equals("RESTIC_REPOSITORY") || k.equals("RESTIC_PASSWORD") || PASSED_KEYS.contains(k)
                     || k.startsWith("OS_") || k.startsWith("RCLONE_")) {
-                env.put(k, new String(v, StandardCharsets.UTF_8).strip());
+                // The exact bytes, as a secretKeyRef passes them: a trailing newline is part of a password.
+                env.put(k, new String(v, StandardCharsets.UTF_8));
             }
         });
         env.put("FORGET_OPTIONS", forget);
@@ -61,8 +63,25 @@ final class ResticScript {
         return env;
     }
 
+    /** The job's template: the actions, the volumes, the secret by name and the variables not taken from it. */
+    static Map<String, String> template(List<String> operations, Path data, Path cache, String repository,
+            Map<String, String> env) {
+        Map<String, String> template = JobSpec.template("args", String.join(" ", operations), "data", data,
+                "cache", cache, "repository", repository);
+        for (String own : List.of("FORGET_OPTIONS", "RESTORE_AS_OF", "SELECT_PREVIOUS", "PRIVILEGED_MOVER")) {
+            template.put(own, env.getOrDefault(own, ""));
+        }
+        return template;
+    }
+
     static JobScript script(MoverSettings settings, List<String> operations, Path data, Map<String, String> env) {
         return ctx -> {
+            for (String mandatory : List.of("RESTIC_CACHE_DIR", "RESTIC_PASSWORD", "RESTIC_REPOSITORY")) {
+                if (env.getOrDefault(mandatory, "").isEmpty()) {
+                    ctx.log("ERROR: " + mandatory + " must be defined");
+                    return 1;
+                }
+            }
             long begin = System.nanoTime();
             String restic = settings.resticBinary();
             for (String operation : operations) {

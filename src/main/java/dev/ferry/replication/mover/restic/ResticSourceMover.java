@@ -117,6 +117,7 @@ final class ResticSourceMover implements Mover {
                 null, 0, privileged);
         JobSpec job = new JobSpec(ns, "volsync-src-" + name, owner, true, BACKOFF_LIMIT,
                 source.spec().pausedOrDefault() ? 0 : 1,
+                ResticScript.template(operations, data.path(), cache.path(), spec.repository(), vars),
                 ResticScript.script(env.settings(), operations, data.path(), vars));
         if (!JobMovers.ensureJob(env, job, source.status(), ResticBuilder.SUCCESS_LOGS)) {
             return Result.inProgress();

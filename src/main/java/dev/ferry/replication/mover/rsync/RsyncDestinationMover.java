@@ -58,6 +58,9 @@ final class RsyncDestinationMover implements Mover {
         String address = spec.address();
         Integer port = spec.port();
         RsyncStatus old = destination.status().rsync == null ? RsyncStatus.empty() : destination.status().rsync;
+        // Only the side without an address has a service and publishes where it listens, as in VolSync.
+        String published = null;
+        Integer publishedPort = null;
         if (address == null || address.isEmpty()) {
             Optional<ServiceBackend.Address> assigned = env.services().ensure(ns, "volsync-rsync-dst-" + name, owner,
                     spec.port());
@@ -70,23 +73,29 @@ final class RsyncDestinationMover implements Mover {
             if (!address.equals(old.address()) || !port.equals(old.port())) {
                 LOG.infof("%s/%s: listening on address %s:%d for incoming connections", ns, name, address, port);
             }
+            published = address;
+            publishedPort = port;
         }
-        destination.status().rsync = new RsyncStatus(old.sshKeys(), address, port);
+        destination.status().rsync = new RsyncStatus(old.sshKeys(), published, publishedPort);
         Map<String, byte[]> keys;
-        String keySecret;
+        String ownSecret;
+        String peerSecret = old.sshKeys();
         if (spec.sshKeys() != null && !spec.sshKeys().isEmpty()) {
-            keys = env.secrets().getAndValidate(ns, spec.sshKeys(), RsyncKeys.DESTINATION_FIELDS);
-            keySecret = spec.sshKeys();
+            // The user's keys: VolSync leaves status.rsync.sshKeys alone, there is nothing to hand to the peer.
+            ownSecret = spec.sshKeys();
+            keys = env.secrets().getAndValidate(ns, ownSecret, RsyncKeys.DESTINATION_FIELDS);
         } else {
             RsyncKeys.ensureGenerated(env.secrets(), owner, "dst");
-            keys = env.secrets().getAndValidate(ns, RsyncKeys.destinationSecret(name, "dst"),
-                    RsyncKeys.DESTINATION_FIELDS);
-            keySecret = RsyncKeys.sourceSecret(name, "dst");
+            ownSecret = RsyncKeys.destinationSecret(name, "dst");
+            keys = env.secrets().getAndValidate(ns, ownSecret, RsyncKeys.DESTINATION_FIELDS);
+            peerSecret = RsyncKeys.sourceSecret(name, "dst");
         }
-        destination.status().rsync = new RsyncStatus(keySecret, address, port);
+        destination.status().rsync = new RsyncStatus(peerSecret, published, publishedPort);
+        int listenPort = port == null ? 873 : port;
         JobSpec job = new JobSpec(ns, "volsync-rsync-dst-" + name, owner, true, BACKOFF_LIMIT,
-                destination.spec().pausedOrDefault() ? 0 : 1, RsyncScripts.destination(env.settings(), data.path(),
-                        address, port == null ? 873 : port, keys.get("source.pub")));
+                destination.spec().pausedOrDefault() ? 0 : 1,
+                JobSpec.template("data", data.path(), "address", address, "port", listenPort, "keys", ownSecret),
+                RsyncScripts.destination(env.settings(), data.path(), address, listenPort, keys.get("source.pub")));
         if (!JobMovers.ensureJob(env, job, destination.status(), RsyncBuilder.SUCCESS_LOGS)) {
             return Result.inProgress();
         }

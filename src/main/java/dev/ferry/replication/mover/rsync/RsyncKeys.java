@@ -28,7 +28,10 @@ final class RsyncKeys {
     private RsyncKeys() {
     }
 
-    /** Generates (once) the main secret and the two derived ones; returns the names (main, src, dest). */
+    /**
+     * Generates (once) the main secret, and brings the two derived ones in line with it on every pass, as VolSync
+     * does: a derived secret deleted, damaged or left from an earlier main secret is repaired.
+     */
     static void ensureGenerated(SecretStore secrets, Owner owner, String dir) throws MoverException {
         String ns = owner.namespace();
         String main = "volsync-rsync-" + dir + "-main-" + owner.name();
@@ -52,12 +55,12 @@ final class RsyncKeys {
         src.put("source", data.get("source"));
         src.put("source.pub", data.get("source.pub"));
         src.put("destination.pub", data.get("destination.pub"));
-        secrets.create(ns, sourceSecret(owner.name(), dir), src, owner);
+        secrets.createOrUpdate(ns, sourceSecret(owner.name(), dir), src, owner);
         Map<String, byte[]> dest = new TreeMap<>();
         dest.put("destination", data.get("destination"));
         dest.put("destination.pub", data.get("destination.pub"));
         dest.put("source.pub", data.get("source.pub"));
-        secrets.create(ns, destinationSecret(owner.name(), dir), dest, owner);
+        secrets.createOrUpdate(ns, destinationSecret(owner.name(), dir), dest, owner);
     }
 
     static String sourceSecret(String name, String dir) {

@@ -63,10 +63,10 @@ final class RsyncScripts {
             Files.writeString(confFile, conf);
             long begin = System.nanoTime();
             ctx.log("listening on " + address + ":" + port);
-            try (AutoCloseable writeback = JobMovers.writeback(ctx, settings, data)) {
-                ctx.exec(List.of(settings.rsyncBinary(), "--daemon", "--no-detach", "--config=" + confFile,
-                        "--address=" + address, "--port=" + port, "--log-file=/dev/stdout"), Map.of(), tmp);
-            }
+            // No writeback beside the daemon: it may wait hours for its source, and flushing meanwhile would only
+            // flush other writers' data.
+            ctx.exec(List.of(settings.rsyncBinary(), "--daemon", "--no-detach", "--config=" + confFile,
+                    "--address=" + address, "--port=" + port, "--log-file=/dev/stdout"), Map.of(), tmp);
             boolean flushed = JobMovers.flush(ctx, settings, data);
             Path complete = control.resolve("complete");
             if (!Files.isRegularFile(complete)) {
@@ -127,9 +127,11 @@ final class RsyncScripts {
                     "--password-file=" + passwordFile,
                     complete.toString(), url + "/control/complete"), Map.of(), ctx.tmp()).code();
             if (signal != 0) {
-                ctx.log("could not signal completion to the destination (rsync returned " + signal + ")");
+                // As VolSync's source fails when its "shutdown" does not reach the destination: a sync the
+                // destination was not told of is not complete, and the job's retry pushes and signals again.
+                ctx.log("ERROR: could not signal completion to the destination (rsync returned " + signal + ")");
             }
-            return 0;
+            return signal;
         };
     }
 

@@ -47,20 +47,23 @@ final class RsyncSourceMover implements Mover {
         Volume data = env.volumes().ensurePvcFromSource(original, "volsync-" + name + "-src", spec.copyMethod(),
                 owner, true);
         Map<String, byte[]> keys;
-        String keySecret;
+        String ownSecret;
         if (spec.sshKeys() != null && !spec.sshKeys().isEmpty()) {
-            keys = env.secrets().getAndValidate(ns, spec.sshKeys(), RsyncKeys.SOURCE_FIELDS);
-            keySecret = spec.sshKeys();
+            // The user's keys: VolSync leaves status.rsync.sshKeys alone, there is nothing to hand to the peer.
+            ownSecret = spec.sshKeys();
+            keys = env.secrets().getAndValidate(ns, ownSecret, RsyncKeys.SOURCE_FIELDS);
         } else {
             RsyncKeys.ensureGenerated(env.secrets(), owner, "src");
-            keys = env.secrets().getAndValidate(ns, RsyncKeys.sourceSecret(name, "src"), RsyncKeys.SOURCE_FIELDS);
-            keySecret = RsyncKeys.destinationSecret(name, "src");
+            ownSecret = RsyncKeys.sourceSecret(name, "src");
+            keys = env.secrets().getAndValidate(ns, ownSecret, RsyncKeys.SOURCE_FIELDS);
+            RsyncStatus old = source.status().rsync;
+            source.status().rsync = new RsyncStatus(RsyncKeys.destinationSecret(name, "src"),
+                    old == null ? null : old.address(), old == null ? null : old.port());
         }
-        RsyncStatus old = source.status().rsync;
-        source.status().rsync = new RsyncStatus(keySecret, old == null ? null : old.address(),
-                old == null ? null : old.port());
         JobSpec job = new JobSpec(ns, "volsync-rsync-src-" + name, owner, true, BACKOFF_LIMIT,
                 source.spec().pausedOrDefault() ? 0 : 1,
+                JobSpec.template("data", data.path(), "DESTINATION_ADDRESS", spec.address(), "DESTINATION_PORT",
+                        spec.port(), "keys", ownSecret),
                 RsyncScripts.source(env.settings(), data.path(), spec.address(), spec.port(), keys.get("source")));
         if (!JobMovers.ensureJob(env, job, source.status(), RsyncBuilder.SUCCESS_LOGS)) {
             return Result.inProgress();

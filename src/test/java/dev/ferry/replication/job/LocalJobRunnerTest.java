@@ -1,0 +1,133 @@
+package dev.ferry.replication.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.ferry.replication.volume.Owner;
+
+class LocalJobRunnerTest {
+
+    static final Owner OWNER = new Owner("ReplicationSource", "team-a", "app", "uid-1");
+
+    @TempDir
+    Path scratch;
+    ExecutorService executor;
+    ScheduledExecutorService timer;
+    LocalJobRunner jobs;
+
+    @BeforeEach
+    void start() {
+        executor = Executors.newCachedThreadPool();
+        timer = Executors.newSingleThreadScheduledExecutor();
+        jobs = new LocalJobRunner(executor, timer, Duration.ofMillis(10), scratch, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() {
+        jobs.close();
+        executor.shutdownNow();
+        timer.shutdownNow();
+    }
+
+    JobStatus awaitEnd(String name) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            JobStatus status = jobs.get(OWNER.namespace(), name).orElseThrow();
+            if (status.succeeded() > 0 || status.failed() > 0) {
+                return status;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("job " + name + " did not end");
+    }
+
+    @Test
+    void givenFerrysEnvironment_whenAMoverProcessStarts_thenItGetsOnlyPathLocaleProxiesAndItsOwnHome() {
+        Map<String, String> host = new HashMap<>();
+        host.put("PATH", "/opt/bin:/usr/bin");
+        host.put("HTTPS_PROXY", "http://proxy:3128");
+        host.put("no_proxy", "localhost");
+        host.put("AWS_SECRET_ACCESS_KEY", "host-key");
+        host.put("RESTIC_PASSWORD_FILE", "/etc/ferry/password");
+        host.put("RCLONE_CONFIG_STORE_TYPE", "s3");
+        host.put("GOOGLE_APPLICATION_CREDENTIALS", "/etc/gcs.json");
+        host.put("HOME", "/root");
+
+        Map<String, String> env = LocalJobRunner.moverEnvironment(host, Path.of("/scratch/job-1"));
+
+        assertThat(env).containsOnly(Map.entry("PATH", "/opt/bin:/usr/bin"),
+                Map.entry("HTTPS_PROXY", "http://proxy:3128"), Map.entry("no_proxy", "localhost"),
+                Map.entry("HOME", "/scratch/job-1"), Map.entry("TMPDIR", "/scratch/job-1"));
+        assertThat(LocalJobRunner.moverEnvironment(Map.of(), Path.of("/s"))).containsKey("PATH");
+    }
+
+    @Test
+    void givenARealProcess_whenItListsItsEnvironment_thenNothingBeyondTheBaseAndTheJobsOwnVariables()
+            throws Exception {
+        StringBuilder listed = new StringBuilder();
+        jobs.ensure(new JobSpec("team-a", "env", OWNER, true, 1, 1, Map.of(), ctx -> {
+            String out = ctx.capture(List.of("env", "-0"), Map.of("RESTIC_REPOSITORY", "/repo"), ctx.tmp());
+            listed.append(out);
+            return out == null ? 1 : 0;
+        }));
+        assertThat(awaitEnd("env").succeeded()).isEqualTo(1);
+        Set<String> names = new TreeSet<>();
+        for (String entry : listed.toString().split("\0")) {
+            if (!entry.isEmpty()) {
+                names.add(entry.substring(0, entry.indexOf('=')));
+            }
+        }
+        Set<String> allowed = new TreeSet<>(LocalJobRunner.INHERITED);
+        allowed.addAll(List.of("HOME", "TMPDIR", "RESTIC_REPOSITORY"));
+        assertThat(allowed).containsAll(names);
+        assertThat(names).contains("PATH", "HOME", "RESTIC_REPOSITORY");
+    }
+
+    @Test
+    void givenARunningJob_whenItsTemplateChanges_thenItIsStoppedDeletedAndTheNextEnsureCreatesTheNewOne()
+            throws Exception {
+        Map<String, String> first = JobSpec.template("port", 8000);
+        jobs.ensure(new JobSpec("team-a", "daemon", OWNER, true, 1, 1, first,
+                ctx -> ctx.exec(List.of("sleep", "60"), Map.of(), null).code()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (jobs.pids("team-a", "daemon").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        List<Long> pids = jobs.pids("team-a", "daemon");
+        assertThat(pids).hasSize(1);
+
+        assertThat(jobs.ensure(new JobSpec("team-a", "daemon", OWNER, true, 1, 1, first,
+                ctx -> ctx.exec(List.of("sleep", "60"), Map.of(), null).code())).active())
+                .as("the same template keeps the job").isTrue();
+        Map<String, String> second = JobSpec.template("port", 8001);
+        assertThatThrownBy(() -> jobs.ensure(new JobSpec("team-a", "daemon", OWNER, true, 1, 1, second,
+                ctx -> 0))).isInstanceOf(JobReplacedException.class)
+                .hasMessage("unable to update object. Deleting object so it can be recreated");
+        assertThat(jobs.get("team-a", "daemon")).isEmpty();
+        ProcessHandle old = ProcessHandle.of(pids.get(0)).orElse(null);
+        if (old != null) {
+            assertThat(old.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
+        }
+
+        jobs.ensure(new JobSpec("team-a", "daemon", OWNER, true, 1, 1, second, ctx -> 0));
+        assertThat(awaitEnd("daemon").succeeded()).isEqualTo(1);
+    }
+}
