@@ -91,12 +91,12 @@ public class ReplicationIngest {
     private Uni<Void> store(ObjectRef ref, byte[] value, String contentType) {
         String objectJson;
         String invalid = null;
-        UUID uid = UUID.randomUUID();
+        Optional<UUID> given = Optional.empty();
         try {
             ReplicationObject object = ReplicationSource.KIND.equals(ref.kind())
                     ? codec.readSource(ref.key(), value, contentType)
                     : codec.readDestination(ref.key(), value, contentType);
-            uid = uidOf(object.metadata()).orElse(uid);
+            given = uidOf(object.metadata());
             objectJson = codec.writeString(object);
         } catch (InvalidObjectException e) {
             invalid = e.getMessage();
@@ -105,8 +105,20 @@ public class ReplicationIngest {
             minimal.putObject("metadata").put("name", ref.name()).put("namespace", ref.namespace());
             objectJson = minimal.toString();
         }
-        return repository.upsert(ref, uid, objectJson, invalid).invoke(row -> controller.enqueue(ref))
-                .replaceWithVoid();
+        UUID uid = given.orElseGet(UUID::randomUUID);
+        String json = objectJson;
+        String problem = invalid;
+        return repository.upsert(ref, uid, given.isPresent(), json, problem).chain(row -> {
+            if (row.isPresent()) {
+                controller.enqueue(ref);
+                return Uni.createFrom().voidItem();
+            }
+            // Another uid under the same name: the stored object was deleted and this one created (its tombstone
+            // may have been compacted away). The old one is finalised as on a tombstone, then this one stored.
+            LOG.infof("%s: uid %s replaces the stored object of the same name", ref, uid);
+            return delete(ref).chain(() -> repository.upsert(ref, uid, true, json, problem))
+                    .invoke(() -> controller.enqueue(ref)).replaceWithVoid();
+        });
     }
 
     private Uni<Void> delete(ObjectRef ref) {

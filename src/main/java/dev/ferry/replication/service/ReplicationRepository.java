@@ -33,9 +33,11 @@ public class ReplicationRepository {
 
     /**
      * Stores the latest record of an object (keeping its uid and creation time; the generation grows when the spec
-     * changes) and returns the row.
+     * changes) and returns the row. With {@code uidGiven} (the record named its uid), a stored object of another uid
+     * is a different object of the same name: nothing is written and the answer is empty.
      */
-    public Uni<StoredObject> upsert(ObjectRef ref, UUID uid, String objectJson, String invalid) {
+    public Uni<Optional<StoredObject>> upsert(ObjectRef ref, UUID uid, boolean uidGiven, String objectJson,
+            String invalid) {
         return pool.preparedQuery("""
                 INSERT INTO replication_objects (kind, namespace, name, uid, object, invalid)
                 VALUES ($1, $2, $3, $4, $5::text::jsonb, $6)
@@ -46,9 +48,11 @@ public class ReplicationRepository {
                         + CASE WHEN replication_objects.object -> 'spec' IS DISTINCT FROM EXCLUDED.object -> 'spec'
                                THEN 1 ELSE 0 END,
                     updated_at = now()
+                WHERE NOT $7 OR replication_objects.uid = EXCLUDED.uid
                 RETURNING """ + " " + COLUMNS)
-                .execute(Tuple.of(ref.kind(), ref.namespace(), ref.name(), uid, objectJson, invalid))
-                .map(rows -> read(rows.iterator().next()));
+                .execute(Tuple.tuple().addString(ref.kind()).addString(ref.namespace()).addString(ref.name())
+                        .addUUID(uid).addString(objectJson).addString(invalid).addBoolean(uidGiven))
+                .map(ReplicationRepository::first);
     }
 
     public Uni<Optional<StoredObject>> find(ObjectRef ref) {

@@ -238,4 +238,37 @@ class ReplicationKafkaTest {
                     .as("each clone is cleaned up").isFalse();
         }
     }
+    @Test
+    void givenAnObjectRecreatedUnderItsNameWithANewUid_whenPublished_thenTheOldOneIsFinalisedAndTheNewOneStartsAfresh()
+            throws Exception {
+        Path volumes = runtime.config().volumesRoot();
+        String namespace = ns + "-uid";
+        Files.writeString(Files.createDirectories(volumes.resolve(namespace).resolve("data")).resolve("f.txt"), "x");
+        Path secret = Files.createDirectories(runtime.config().secretsRoot().resolve(namespace).resolve("rc"));
+        Files.writeString(secret.resolve("rclone.conf"), "[store]\ntype = local\n");
+        Path remote = Files.createDirectories(Path.of("target/ferry-test/remote").toAbsolutePath()).resolve(namespace);
+        String key = namespace + "/app";
+        String object = ("{\"apiVersion\":\"volsync.backube/v1alpha1\",\"kind\":\"ReplicationSource\","
+                + "\"metadata\":{\"uid\":\"%s\"},\"spec\":{\"sourcePVC\":\"data\",\"trigger\":{\"manual\":\"go\"},"
+                + "\"rclone\":{\"copyMethod\":\"Direct\",\"rcloneConfig\":\"rc\",\"rcloneConfigSection\":\"store\","
+                + "\"rcloneDestPath\":\"%s\"}}}");
+        UUID first = UUID.randomUUID();
+        produce("volsync.replication-sources", key, object.formatted(first, remote), null);
+        JsonNode done = await().atMost(Duration.ofSeconds(60)).until(() -> latestStatus(key).orElse(null),
+                st -> st != null && !st.isNull() && "go".equals(st.path("status").path("lastManualSync").asText()));
+        assertThat(done.path("metadata").path("uid").asText()).isEqualTo(first.toString());
+
+        UUID second = UUID.randomUUID();
+        produce("volsync.replication-sources", key, object.formatted(second, remote), null);
+        JsonNode fresh = await().atMost(Duration.ofSeconds(60)).until(() -> latestStatus(key).orElse(null),
+                st -> st != null && !st.isNull() && second.toString().equals(st.path("metadata").path("uid").asText())
+                        && "go".equals(st.path("status").path("lastManualSync").asText()));
+        assertThat(statuses.stream().filter(r -> key.equals(r.key())).anyMatch(r -> r.value() == null))
+                .as("the old object's status was tombstoned first").isTrue();
+        assertThat(Instant.parse(fresh.path("status").path("lastSyncTime").asText()))
+                .as("the new object ran its own manual sync: its status did not carry the old one's over")
+                .isAfterOrEqualTo(Instant.parse(done.path("status").path("lastSyncTime").asText()));
+        assertThat(repository.find(new ObjectRef("ReplicationSource", new dev.ferry.replication.api.ObjectKey(
+                namespace, "app"))).await().atMost(Duration.ofSeconds(5)).orElseThrow().uid()).isEqualTo(second);
+    }
 }
