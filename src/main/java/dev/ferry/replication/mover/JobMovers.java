@@ -5,12 +5,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import dev.ferry.replication.api.CustomCaSpec;
 import dev.ferry.replication.api.MoverStatus;
 import dev.ferry.replication.api.ReplicationObject;
 import dev.ferry.replication.api.ReplicationStatus;
@@ -75,6 +77,38 @@ public final class JobMovers {
             env.jobs().delete(spec.namespace(), spec.name());
         }
         return false;
+    }
+
+    /**
+     * VolSync's {@code customCA}: none when its key is empty; else that key of the Secret (VolSync's secret errors)
+     * or of the ConfigMap, which must exist and hold it.
+     */
+    public static Optional<byte[]> customCa(MoverEnvironment env, String namespace, CustomCaSpec ca)
+            throws MoverException {
+        if (ca == null || ca.key() == null || ca.key().isEmpty()) {
+            return Optional.empty();
+        }
+        if (ca.secretName() != null && !ca.secretName().isEmpty()) {
+            return Optional.of(env.secrets().getAndValidate(namespace, ca.secretName(), List.of(ca.key()))
+                    .get(ca.key()));
+        }
+        if (ca.configMapName() != null && !ca.configMapName().isEmpty()) {
+            return Optional.of(env.configMaps().getKey(namespace, ca.configMapName(), ca.key()));
+        }
+        return Optional.empty();
+    }
+
+    /** How a job template names its custom CA (the object it comes from, not its content). */
+    public static String customCaReference(CustomCaSpec ca) {
+        return ca == null || ca.key() == null || ca.key().isEmpty() ? ""
+                : (ca.secretName() != null && !ca.secretName().isEmpty() ? "secret/" + ca.secretName()
+                        : "configmap/" + ca.configMapName()) + ":" + ca.key();
+    }
+
+    /** Writes the CA where the attempt finds it, as VolSync mounts it at {@code /customCA/ca.crt}; its path. */
+    public static Path writeCustomCa(JobContext ctx, byte[] ca) throws java.io.IOException {
+        Path dir = Files.createDirectory(ctx.tmp().resolve("customCA"));
+        return Files.write(dir.resolve("ca.crt"), ca);
     }
 
     /** The cleanup every job-based mover does: temporary volumes, snapshots and jobs of this owner. */

@@ -20,6 +20,10 @@ public interface ReplicationConfig {
     @WithDefault("/var/lib/ferry/secrets")
     Path secretsRoot();
 
+    /** ConfigMaps (a mover's custom CA) are {@code <configmaps-root>/<namespace>/<configmap>/<key>}, as mounted. */
+    @WithDefault("/var/lib/ferry/configmaps")
+    Path configmapsRoot();
+
     /** Scratch space of running mover jobs (their /tmp). */
     @WithDefault("${java.io.tmpdir}/ferry-jobs")
     Path scratchDir();

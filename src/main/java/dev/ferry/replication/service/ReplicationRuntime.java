@@ -23,6 +23,7 @@ import dev.ferry.replication.mover.restic.ResticBuilder;
 import dev.ferry.replication.mover.rsync.RsyncBuilder;
 import dev.ferry.replication.reconcile.ObjectMetrics;
 import dev.ferry.replication.reconcile.Reconciler;
+import dev.ferry.replication.volume.LocalConfigMapStore;
 import dev.ferry.replication.volume.LocalSecretStore;
 import dev.ferry.replication.volume.LocalServiceBackend;
 import dev.ferry.replication.volume.LocalVolumeBackend;
@@ -65,7 +66,7 @@ public class ReplicationRuntime {
                 config.rsync().sparse(), config.rsync().retryDelay(), config.rclone().checksum(),
                 config.moverLog().maxBytes(), config.moverLog().debug());
         this.env = new MoverEnvironment(volumes, new LocalSecretStore(config.secretsRoot()),
-                new LocalServiceBackend(config.volumesRoot(), config.bindAddress()), jobs, clock, settings);
+                new LocalConfigMapStore(config.configmapsRoot()), new LocalServiceBackend(config.volumesRoot(), config.bindAddress()), jobs, clock, settings);
         this.catalog = new Catalog().register(new RsyncBuilder(version(config.tools().rsync(), "--version")))
                 .register(new RcloneBuilder(version(config.tools().rclone(), "version")))
                 .register(new ResticBuilder(version(config.tools().restic(), "version")))

@@ -31,7 +31,16 @@ public final class LocalSecretStore implements SecretStore {
 
     @Override
     public Optional<Map<String, byte[]>> get(String namespace, String name) throws MoverException {
-        Path dir = guard.resolve(namespace, name, "Secret");
+        return readMounted(guard, namespace, name, "Secret");
+    }
+
+    /**
+     * An object laid out as Kubernetes mounts Secrets and ConfigMaps, {@code <root>/<namespace>/<name>/<key>}: its
+     * keys and contents, skipping dot names ({@code ..data}) and refusing links that leave the namespace.
+     */
+    static Optional<Map<String, byte[]>> readMounted(PathGuard guard, String namespace, String name, String kind)
+            throws MoverException {
+        Path dir = guard.resolve(namespace, name, kind);
         if (!Files.isDirectory(dir)) {
             return Optional.empty();
         }
@@ -43,11 +52,11 @@ public final class LocalSecretStore implements SecretStore {
                 if (field.startsWith(".") || !Files.isRegularFile(key)) {
                     continue;
                 }
-                PathGuard.checkInside(nsDir, key, "key " + field + " of Secret \"" + name + "\"");
+                PathGuard.checkInside(nsDir, key, "key " + field + " of " + kind + " \"" + name + "\"");
                 data.put(field, Files.readAllBytes(key));
             }
         } catch (IOException e) {
-            throw new MoverException("cannot read Secret \"" + name + "\": " + e.getMessage(), e);
+            throw new MoverException("cannot read " + kind + " \"" + name + "\": " + e.getMessage(), e);
         }
         return Optional.of(data);
     }

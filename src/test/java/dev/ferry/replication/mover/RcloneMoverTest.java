@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.ferry.replication.api.CustomCaSpec;
 import dev.ferry.replication.api.MoverStatus;
 import dev.ferry.replication.api.RcloneDestinationSpec;
 import dev.ferry.replication.api.RcloneSourceSpec;
@@ -26,6 +27,7 @@ import dev.ferry.replication.api.ReplicationStatus;
 import dev.ferry.replication.api.TriggerSpec;
 import dev.ferry.replication.support.LocalCluster;
 import dev.ferry.replication.support.MutableClock;
+import dev.ferry.replication.support.TlsWebdav;
 import dev.ferry.replication.support.Trees;
 
 /** Given an rclone remote (a local path), the real rclone carries a volume there and back exactly. */
@@ -148,6 +150,45 @@ class RcloneMoverTest {
         assertThat(rd.status().latestMoverStatus.result()).isEqualTo(MoverStatus.SUCCESSFUL);
         Process getfacl = new ProcessBuilder("getfacl", "-c", restored.resolve("kept.txt").toString()).start();
         assertThat(new String(getfacl.getInputStream().readAllBytes())).contains("user:nobody:r--");
+    }
+
+    ReplicationSource tlsSource(String name, CustomCaSpec ca) {
+        return LocalCluster.source(NS, name, new ReplicationSourceSpec("data", new TriggerSpec(null, "one"), null,
+                null, new RcloneSourceSpec("Direct", null, null, null, null, "dav-secret", "dav", name, ca, null,
+                        null, null, null),
+                null, null, null, null));
+    }
+
+    @Test
+    void givenARemoteOverHttpsWithAPrivateCa_whenTheCustomCaNamesIt_thenTheSyncGoesThroughElseTlsRefusesIt()
+            throws Exception {
+        Files.writeString(cluster.pvc(NS, "data").resolve("f.txt"), "over tls\n");
+        try (TlsWebdav dav = new TlsWebdav(base)) {
+            cluster.secret(NS, "dav-secret", Map.of("rclone.conf", dav.rcloneConf("dav")));
+            cluster.secret(NS, "ca-secret", Map.of("ca.crt", new String(dav.certificatePem)));
+            Path configMap = Files.createDirectories(cluster.configMapsRoot.resolve(NS).resolve("ca-map"));
+            Files.write(configMap.resolve("bundle.pem"), dav.certificatePem);
+
+            ReplicationSource viaSecret = tlsSource("via-secret", new CustomCaSpec("ca-secret", null, "ca.crt"));
+            cluster.reconcileUntil(viaSecret, s -> synced(s, "one"), Duration.ofSeconds(60));
+            assertThat(dav.served.resolve("via-secret/f.txt")).hasContent("over tls");
+
+            ReplicationSource viaConfigMap = tlsSource("via-map", new CustomCaSpec(null, "ca-map", "bundle.pem"));
+            cluster.reconcileUntil(viaConfigMap, s -> synced(s, "one"), Duration.ofSeconds(60));
+            assertThat(dav.served.resolve("via-map/f.txt")).hasContent("over tls");
+
+            ReplicationSource without = tlsSource("without", null);
+            cluster.reconcileUntil(without, s -> s.latestMoverStatus != null
+                    && MoverStatus.FAILED.equals(s.latestMoverStatus.result()), Duration.ofSeconds(60));
+            assertThat(without.status().latestMoverStatus.logs()).contains("x509");
+            assertThat(dav.served.resolve("without")).doesNotExist();
+
+            ReplicationSource wrongKey = tlsSource("wrong-key", new CustomCaSpec(null, "ca-map", "ca.crt"));
+            cluster.reconciler.reconcile(wrongKey);
+            cluster.reconciler.reconcile(wrongKey);
+            assertThat(wrongKey.status().synchronizing().orElseThrow().message())
+                    .isEqualTo("configMap is missing field: ca.crt");
+        }
     }
 
     @Test

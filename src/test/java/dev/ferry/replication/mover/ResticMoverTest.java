@@ -219,4 +219,44 @@ class ResticMoverTest {
         assertThat(rs.status().latestMoverStatus.logs()).contains("ERROR: RESTIC_PASSWORD must be defined");
         assertThat(base.resolve("r")).doesNotExist();
     }
+    @Test
+    void givenACustomCaAndGcsCredentials_whenBackingUp_thenEveryResticCommandGetsThemAsVolSyncPassesThem()
+            throws Exception {
+        Path tools = Files.createDirectories(base.resolve("recording-restic"));
+        Path log = tools.resolve("calls");
+        Path restic = tools.resolve("restic");
+        Files.writeString(restic, "#!/bin/sh\nprintf '%s|%s\\n' \"$CUSTOM_CA\" \"$*\" >> '" + log + "'\n"
+                + "printf '%s=%s\\n' \"$GOOGLE_APPLICATION_CREDENTIALS\" \"$(cat \"$GOOGLE_APPLICATION_CREDENTIALS\")\" >> '"
+                + log + ".gcs'\nexec restic \"$@\"\n");
+        restic.toFile().setExecutable(true);
+        cluster.close();
+        var d = LocalCluster.settings(true);
+        cluster = new LocalCluster(base.resolve("c2"), java.time.Clock.systemUTC(), new MoverSettings(d.rsyncBinary(),
+                d.rcloneBinary(), restic.toString(), d.syncBinary(), d.bindAddress(), d.rsyncCompress(),
+                d.rsyncSparse(), d.rsyncRetryDelay(), d.rcloneChecksum(), d.logMaxBytes(), d.logDebug()));
+        Files.writeString(cluster.pvc(NS, "data").resolve("f.txt"), "x");
+        cluster.secret(NS, "restic-config", Map.of("RESTIC_REPOSITORY", base.resolve("ca-repo").toString(),
+                "RESTIC_PASSWORD", "pw", "GOOGLE_APPLICATION_CREDENTIALS", "{\"type\":\"service_account\"}"));
+        cluster.secret(NS, "ca", Map.of("ca.crt", new String(
+                dev.ferry.replication.support.TlsWebdav.selfSigned(base.resolve("tls")).certificatePem())));
+        ReplicationSource rs = LocalCluster.source(NS, "app", new ReplicationSourceSpec("data",
+                new TriggerSpec(null, "one"), null, null, null, new ResticSourceSpec("Direct", null, null, null, null,
+                        "restic-config", null, null, null, null, null,
+                        new dev.ferry.replication.api.CustomCaSpec("ca", null, "ca.crt"), null, null, null, null,
+                        null),
+                null, null, null));
+        cluster.reconcileUntil(rs, s -> synced(s, "one"), Duration.ofSeconds(60));
+
+        List<String> calls = Files.readAllLines(log);
+        assertThat(calls).extracting(c -> c.substring(c.indexOf('|') + 1))
+                .anyMatch(c -> c.contains(" backup ")).anyMatch(c -> c.contains(" forget "));
+        for (String call : calls) {
+            String ca = call.substring(0, call.indexOf('|'));
+            assertThat(ca).as("CUSTOM_CA, where VolSync mounts it").endsWith("/customCA/ca.crt");
+            assertThat(call.substring(call.indexOf('|') + 1)).as("restic's global --cacert, on every command")
+                    .startsWith("--cacert " + ca + " ");
+        }
+        assertThat(Files.readAllLines(Path.of(log + ".gcs"))).as("a file, named by the variable").isNotEmpty()
+                .allMatch(line -> line.matches(".*/credentials/gcs\\.json=\\{\"type\":\"service_account\"}"));
+    }
 }

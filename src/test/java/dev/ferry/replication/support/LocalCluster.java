@@ -35,6 +35,7 @@ import dev.ferry.replication.mover.restic.ResticBuilder;
 import dev.ferry.replication.mover.rsync.RsyncBuilder;
 import dev.ferry.replication.reconcile.Reconciler;
 import dev.ferry.replication.reconcile.RecordingMetrics;
+import dev.ferry.replication.volume.LocalConfigMapStore;
 import dev.ferry.replication.volume.LocalSecretStore;
 import dev.ferry.replication.volume.LocalServiceBackend;
 import dev.ferry.replication.volume.LocalVolumeBackend;
@@ -44,6 +45,7 @@ public final class LocalCluster implements AutoCloseable {
 
     public final Path volumesRoot;
     public final Path secretsRoot;
+    public final Path configMapsRoot;
     public final LocalVolumeBackend volumes;
     public final LocalSecretStore secrets;
     public final LocalJobRunner jobs;
@@ -94,10 +96,11 @@ public final class LocalCluster implements AutoCloseable {
         this.base = base;
         volumesRoot = Files.createDirectories(base.resolve("volumes"));
         secretsRoot = Files.createDirectories(base.resolve("secrets"));
+        configMapsRoot = Files.createDirectories(base.resolve("configmaps"));
         volumes = new LocalVolumeBackend(volumesRoot);
         secrets = new LocalSecretStore(secretsRoot);
         jobs = new LocalJobRunner(executor, timer, Duration.ofMillis(100), base.resolve("scratch"), clock);
-        env = new MoverEnvironment(volumes, secrets, new LocalServiceBackend(volumesRoot, "127.0.0.1"), jobs, clock,
+        env = new MoverEnvironment(volumes, secrets, new LocalConfigMapStore(configMapsRoot), new LocalServiceBackend(volumesRoot, "127.0.0.1"), jobs, clock,
                 settings);
         Catalog catalog = new Catalog().register(new RsyncBuilder("rsync")).register(new RcloneBuilder("rclone"))
                 .register(new ResticBuilder("restic")).register(UnsupportedMoverBuilder.rsyncTls())

@@ -35,7 +35,7 @@ public final class RcloneBuilder implements Builder {
         }
         var s = source.spec().rclone();
         return Optional.of(new RcloneMover(env, source, s.volumeOptions(), s.rcloneConfig(), s.rcloneConfigSection(),
-                s.rcloneDestPath(), true, privileged));
+                s.rcloneDestPath(), s.customCA(), true, privileged));
     }
 
     @Override
@@ -49,7 +49,7 @@ public final class RcloneBuilder implements Builder {
         }
         var s = destination.spec().rclone();
         return Optional.of(new RcloneMover(env, destination, s.volumeOptions(), s.rcloneConfig(),
-                s.rcloneConfigSection(), s.rcloneDestPath(), false, privileged));
+                s.rcloneConfigSection(), s.rcloneDestPath(), s.customCA(), false, privileged));
     }
 
     @Override

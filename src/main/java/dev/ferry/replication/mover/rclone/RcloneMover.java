@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
 
+import dev.ferry.replication.api.CustomCaSpec;
 import dev.ferry.replication.api.ReplicationDestination;
 import dev.ferry.replication.api.ReplicationObject;
 import dev.ferry.replication.api.ReplicationSource;
@@ -47,18 +48,20 @@ final class RcloneMover implements Mover {
     private final String configSecret;
     private final String section;
     private final String destPath;
+    private final CustomCaSpec customCa;
     private final boolean isSource;
     private final boolean privileged;
     private final Owner owner;
 
     RcloneMover(MoverEnvironment env, ReplicationObject object, VolumeOptions volume, String configSecret,
-            String section, String destPath, boolean isSource, boolean privileged) {
+            String section, String destPath, CustomCaSpec customCa, boolean isSource, boolean privileged) {
         this.env = env;
         this.object = object;
         this.volume = volume;
         this.configSecret = configSecret;
         this.section = section;
         this.destPath = destPath;
+        this.customCa = customCa;
         this.isSource = isSource;
         this.privileged = privileged;
         this.owner = JobMovers.owner(object);
@@ -96,14 +99,15 @@ final class RcloneMover implements Mover {
             data = JobMovers.destinationVolume(env, owner, volume.destinationPVC(), "dest", volume.capacity(),
                     volume.accessModes());
         }
+        Optional<byte[]> ca = JobMovers.customCa(env, ns, customCa);
         boolean paused = isSource ? ((ReplicationSource) object).spec().pausedOrDefault()
                 : ((ReplicationDestination) object).spec().pausedOrDefault();
         JobSpec job = new JobSpec(ns, "volsync-rclone-" + (isSource ? "src-" : "dst-") + owner.name(), owner, true,
                 BACKOFF_LIMIT, paused ? 0 : 1,
                 JobSpec.template("data", data.path(), "config", configSecret, "RCLONE_DEST_PATH", destPath,
                         "DIRECTION", isSource ? "source" : "destination", "RCLONE_CONFIG_SECTION", section,
-                        "PRIVILEGED_MOVER", privileged),
-                script(env.settings(), config, data.path()));
+                        "PRIVILEGED_MOVER", privileged, "customCA", JobMovers.customCaReference(customCa)),
+                script(env.settings(), config, ca, data.path()));
         if (!JobMovers.ensureJob(env, job, object.status(), RcloneBuilder.SUCCESS_LOGS)) {
             return Result.inProgress();
         }
@@ -123,7 +127,7 @@ final class RcloneMover implements Mover {
         return JobMovers.cleanup(env, owner);
     }
 
-    private JobScript script(MoverSettings settings, Map<String, byte[]> secret, Path data) {
+    private JobScript script(MoverSettings settings, Map<String, byte[]> secret, Optional<byte[]> ca, Path data) {
         String remote = section + ":" + destPath;
         return ctx -> {
             Path configDir = Files.createDirectory(ctx.tmp().resolve("rclone-config"),
@@ -143,6 +147,9 @@ final class RcloneMover implements Mover {
             envVars.put("MOUNT_PATH", data.toString());
             envVars.put("RCLONE_CONFIG_SECTION", section);
             envVars.put("PRIVILEGED_MOVER", privileged ? "1" : "0");
+            if (ca.isPresent()) {
+                envVars.put("CUSTOM_CA", JobMovers.writeCustomCa(ctx, ca.get()).toString());
+            }
             long begin = System.nanoTime();
             Path faclDir = Files.createDirectory(ctx.tmp().resolve("facl"));
             Path facl = faclDir.resolve("permissions.facl");
@@ -223,6 +230,10 @@ final class RcloneMover implements Mover {
             command.add("--checksum");
         }
         command.addAll(args.subList(1, args.size()));
+        String ca = envVars.get("CUSTOM_CA");
+        if (ca != null) {
+            command.addAll(List.of("--ca-cert", ca));
+        }
         return ctx.exec(command, envVars, ctx.tmp()).ok();
     }
 

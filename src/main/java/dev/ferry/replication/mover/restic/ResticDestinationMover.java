@@ -59,13 +59,15 @@ final class ResticDestinationMover implements Mover {
         }
         Map<String, byte[]> repository = env.secrets().getAndValidate(ns, spec.repository(),
                 ResticSourceMover.REPOSITORY_FIELDS);
+        Optional<byte[]> ca = JobMovers.customCa(env, ns, spec.customCA());
         Map<String, String> vars = ResticScript.environment(repository, cache.path(), "", spec.restoreAsOf(),
                 spec.previous() == null ? 0 : spec.previous(), privileged);
         List<String> operations = List.of("restore");
         JobSpec job = new JobSpec(ns, "volsync-dst-" + name, owner, true, ResticSourceMover.BACKOFF_LIMIT,
                 destination.spec().pausedOrDefault() ? 0 : 1,
-                ResticScript.template(operations, data.path(), cache.path(), spec.repository(), vars),
-                ResticScript.script(env.settings(), operations, data.path(), vars));
+                ResticScript.template(operations, data.path(), cache.path(), spec.repository(), spec.customCA(), vars),
+                ResticScript.script(env.settings(), operations, data.path(), vars, ca,
+                        Optional.ofNullable(repository.get("GOOGLE_APPLICATION_CREDENTIALS"))));
         if (!JobMovers.ensureJob(env, job, destination.status(), ResticBuilder.SUCCESS_LOGS)) {
             return Result.inProgress();
         }

@@ -12,12 +12,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.ferry.replication.api.CustomCaSpec;
 import dev.ferry.replication.job.JobContext;
 import dev.ferry.replication.job.JobScript;
 import dev.ferry.replication.job.JobSpec;
@@ -65,17 +67,37 @@ final class ResticScript {
 
     /** The job's template: the actions, the volumes, the secret by name and the variables not taken from it. */
     static Map<String, String> template(List<String> operations, Path data, Path cache, String repository,
-            Map<String, String> env) {
+            CustomCaSpec ca, Map<String, String> env) {
         Map<String, String> template = JobSpec.template("args", String.join(" ", operations), "data", data,
-                "cache", cache, "repository", repository);
+                "cache", cache, "repository", repository, "customCA", JobMovers.customCaReference(ca));
         for (String own : List.of("FORGET_OPTIONS", "RESTORE_AS_OF", "SELECT_PREVIOUS", "PRIVILEGED_MOVER")) {
             template.put(own, env.getOrDefault(own, ""));
         }
         return template;
     }
 
-    static JobScript script(MoverSettings settings, List<String> operations, Path data, Map<String, String> env) {
+    /**
+     * {@code ca}: the custom CA, written where the attempt finds it ({@code CUSTOM_CA}, restic's {@code --cacert}).
+     * {@code gcsCredentials}: the repository secret's {@code GOOGLE_APPLICATION_CREDENTIALS}, which VolSync mounts as
+     * a file and names in that variable.
+     */
+    static JobScript script(MoverSettings settings, List<String> operations, Path data, Map<String, String> vars,
+            Optional<byte[]> ca, Optional<byte[]> gcsCredentials) {
         return ctx -> {
+            Map<String, String> env = new TreeMap<>(vars);
+            List<String> restic = new ArrayList<>(List.of(settings.resticBinary()));
+            if (ca.isPresent()) {
+                String file = JobMovers.writeCustomCa(ctx, ca.get()).toString();
+                env.put("CUSTOM_CA", file);
+                restic.addAll(List.of("--cacert", file));
+            }
+            if (gcsCredentials.isPresent()) {
+                Path dir = Files.createDirectory(ctx.tmp().resolve("credentials"));
+                Path file = Files.createFile(dir.resolve("gcs.json"), java.nio.file.attribute.PosixFilePermissions
+                        .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                Files.write(file, gcsCredentials.get());
+                env.put("GOOGLE_APPLICATION_CREDENTIALS", file.toString());
+            }
             for (String mandatory : List.of("RESTIC_CACHE_DIR", "RESTIC_PASSWORD", "RESTIC_REPOSITORY")) {
                 if (env.getOrDefault(mandatory, "").isEmpty()) {
                     ctx.log("ERROR: " + mandatory + " must be defined");
@@ -83,7 +105,6 @@ final class ResticScript {
                 }
             }
             long begin = System.nanoTime();
-            String restic = settings.resticBinary();
             for (String operation : operations) {
                 int rc;
                 switch (operation) {
@@ -95,8 +116,8 @@ final class ResticScript {
                         }
                         rc = backup(ctx, restic, env, data);
                     }
-                    case "prune" -> rc = ctx.exec(List.of(restic, "prune"), env, data).code();
-                    case "restore" -> rc = restore(ctx, settings, env, data);
+                    case "prune" -> rc = ctx.exec(command(restic, "prune"), env, data).code();
+                    case "restore" -> rc = restore(ctx, settings, restic, env, data);
                     default -> {
                         ctx.log("unknown operation: " + operation);
                         return 2;
@@ -112,8 +133,9 @@ final class ResticScript {
         };
     }
 
-    private static int unlock(JobContext ctx, String restic, Map<String, String> env, Path data) throws Exception {
-        JobContext.Exit exit = ctx.exec(List.of(restic, "unlock"), env, data);
+    private static int unlock(JobContext ctx, List<String> restic, Map<String, String> env, Path data)
+            throws Exception {
+        JobContext.Exit exit = ctx.exec(command(restic, "unlock"), env, data);
         if (exit.ok()) {
             return 0;
         }
@@ -131,11 +153,12 @@ final class ResticScript {
      * same "no repository" text, and then the repository is initialised and the backup run again), which saves one
      * opening of the repository per sync (a key derivation: about 0.5 s, measured) with the same outcome.
      */
-    private static int backup(JobContext ctx, String restic, Map<String, String> env, Path data) throws Exception {
-        List<String> backup = List.of(restic, "backup", "--host", HOST, "--exclude=lost+found", ".");
+    private static int backup(JobContext ctx, List<String> restic, Map<String, String> env, Path data)
+            throws Exception {
+        List<String> backup = command(restic, "backup", "--host", HOST, "--exclude=lost+found", ".");
         JobContext.Exit exit = ctx.exec(backup, env, data);
         if (!exit.ok() && exit.output().contains(NO_REPOSITORY)) {
-            int rc = ctx.exec(List.of(restic, "init"), env, data).code();
+            int rc = ctx.exec(command(restic, "init"), env, data).code();
             if (rc != 0) {
                 return rc;
             }
@@ -149,7 +172,7 @@ final class ResticScript {
             // VolSync's snapshots all have the path /data, so its forget (grouping by host and paths) sees one
             // group. Ferry's paths are the volumes' directories, which change with copyMethod, sourcePVC or the
             // volumes root: grouping by host alone keeps the policy applying to every snapshot of the object.
-            List<String> command = new ArrayList<>(List.of(restic, "forget", "--host", HOST, "--group-by", "host"));
+            List<String> command = command(restic, "forget", "--host", HOST, "--group-by", "host");
             command.addAll(List.of(forget.split("\\s+")));
             return ctx.exec(command, env, data).code();
         }
@@ -160,13 +183,12 @@ final class ResticScript {
      * VolSync's restore: make sure the repository exists (an absent one is initialised), list the snapshots, choose
      * one. The listing is the existence check here (one opening of the repository fewer, as for the backup).
      */
-    private static int restore(JobContext ctx, MoverSettings settings, Map<String, String> env, Path data)
-            throws Exception {
-        String restic = settings.resticBinary();
-        List<String> list = List.of(restic, "snapshots", "--json", "--host", HOST);
+    private static int restore(JobContext ctx, MoverSettings settings, List<String> restic, Map<String, String> env,
+            Path data) throws Exception {
+        List<String> list = command(restic, "snapshots", "--json", "--host", HOST);
         JobContext.Captured listed = ctx.captureAll(list, env, data);
         if (!listed.ok() && listed.stderr().contains(NO_REPOSITORY)) {
-            int rc = ctx.exec(List.of(restic, "init"), env, data).code();
+            int rc = ctx.exec(command(restic, "init"), env, data).code();
             if (rc != 0) {
                 return rc;
             }
@@ -200,12 +222,19 @@ final class ResticScript {
         ctx.log("Selected restic snapshot with id: " + chosen.id());
         int rc;
         try (AutoCloseable writeback = JobMovers.writeback(ctx, settings, data)) {
-            rc = ctx.exec(List.of(restic, "restore", "-t", ".", "--host", HOST, chosen.id()), env, data).code();
+            rc = ctx.exec(command(restic, "restore", "-t", ".", "--host", HOST, chosen.id()), env, data).code();
         }
         if (rc != 0) {
             return rc;
         }
         return JobMovers.flush(ctx, settings, data) ? 0 : 1;
+    }
+
+    /** A restic command line: the binary with its global flags, then {@code args}. */
+    private static List<String> command(List<String> restic, String... args) {
+        List<String> command = new ArrayList<>(restic);
+        command.addAll(List.of(args));
+        return command;
     }
 
     private static boolean isEmpty(Path data) throws java.io.IOException {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.ferry.replication.api.ReplicationSource;
 import dev.ferry.replication.api.ResticRetainPolicy;
@@ -104,6 +105,7 @@ final class ResticSourceMover implements Mover {
             throw new MoverException("secrets \"\" not found");
         }
         Map<String, byte[]> repository = env.secrets().getAndValidate(ns, spec.repository(), REPOSITORY_FIELDS);
+        Optional<byte[]> ca = JobMovers.customCa(env, ns, spec.customCA());
         Instant now = env.clock().instant();
         List<String> operations = new ArrayList<>();
         if (unlockDue()) {
@@ -117,8 +119,9 @@ final class ResticSourceMover implements Mover {
                 null, 0, privileged);
         JobSpec job = new JobSpec(ns, "volsync-src-" + name, owner, true, BACKOFF_LIMIT,
                 source.spec().pausedOrDefault() ? 0 : 1,
-                ResticScript.template(operations, data.path(), cache.path(), spec.repository(), vars),
-                ResticScript.script(env.settings(), operations, data.path(), vars));
+                ResticScript.template(operations, data.path(), cache.path(), spec.repository(), spec.customCA(), vars),
+                ResticScript.script(env.settings(), operations, data.path(), vars, ca,
+                        Optional.ofNullable(repository.get("GOOGLE_APPLICATION_CREDENTIALS"))));
         if (!JobMovers.ensureJob(env, job, source.status(), ResticBuilder.SUCCESS_LOGS)) {
             return Result.inProgress();
         }
