@@ -47,6 +47,13 @@ public interface ReplicationConfig {
     @WithDefault("1000s")
     Duration errorBackoffMax();
 
+    /**
+     * How long after a partition is taken from this instance its objects' running jobs are stopped, unless it is
+     * given back meanwhile (as an eager rebalance does at once): the new owner runs them from then on.
+     */
+    @WithDefault("10s")
+    Duration handoverGrace();
+
     /** Namespaces whose movers run privileged (VolSync's namespace annotation volsync.backube/privileged-movers). */
     Optional<List<String>> privilegedNamespaces();
 

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -51,6 +51,9 @@ public class ReplicationController {
     private final ReplicationRepository repository;
     private final StatusPublisher publisher;
     private final Reconciler reconciler;
+    private final JobRunner jobs;
+    private final Ownership ownership;
+    private final Duration handoverGrace;
     private final Clock clock;
     private final Executor passes;
     private final Timer timer;
@@ -71,6 +74,9 @@ public class ReplicationController {
         Instant timerDue;
         int failures;
         ReplicationObject finalizing;
+        /** From the object's row at its last pass here: the partition it belongs to, and its identity. */
+        Integer partition;
+        Owner owner;
         /** The document last published for this object by this process; null until one is, as after a start. */
         String published;
     }
@@ -82,38 +88,84 @@ public class ReplicationController {
 
     @Inject
     public ReplicationController(ReplicationRepository repository, ReplicationRuntime runtime,
-            StatusPublisher publisher) {
+            StatusPublisher publisher, PartitionOwnership ownership) {
         this(repository, publisher, runtime.reconciler(), runtime.jobs(), runtime.clock(), runtime.passes(),
                 (task, delay) -> runtime.timer().schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS),
-                runtime.config().errorBackoffInitial(), runtime.config().errorBackoffMax());
+                runtime.config().errorBackoffInitial(), runtime.config().errorBackoffMax(), ownership,
+                runtime.config().handoverGrace());
     }
 
-    /** The controller over its parts: passes run on {@code passes}, requeues wait on {@code timer}. */
+    /**
+     * The controller over its parts: passes run on {@code passes}, requeues wait on {@code timer}; it reconciles the
+     * objects {@code ownership} gives it, and stops the jobs of those taken away {@code handoverGrace} later.
+     */
     public ReplicationController(ReplicationRepository repository, StatusPublisher publisher, Reconciler reconciler,
-            JobRunner jobs, Clock clock, Executor passes, Timer timer, Duration backoffInitial, Duration backoffMax) {
+            JobRunner jobs, Clock clock, Executor passes, Timer timer, Duration backoffInitial, Duration backoffMax,
+            Ownership ownership, Duration handoverGrace) {
         this.repository = repository;
         this.publisher = publisher;
         this.reconciler = reconciler;
+        this.jobs = jobs;
         this.clock = clock;
         this.passes = passes;
         this.timer = timer;
         this.backoffInitial = backoffInitial;
         this.backoffMax = backoffMax;
+        this.ownership = ownership;
+        this.handoverGrace = handoverGrace;
         jobs.onAttemptEnded(this::ownerChanged);
+        ownership.listen(new Ownership.Listener() {
+            @Override
+            public void assigned(String kind, Set<Integer> partitions) {
+                resume(kind, partitions);
+            }
+
+            @Override
+            public void revoked(String kind, Set<Integer> partitions) {
+                try {
+                    timer.schedule(() -> release(kind), handoverGrace);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // Shutting down: the runtime stops every job itself.
+                    LOG.debugf("%s partitions %s revoked at shutdown", kind, partitions);
+                }
+            }
+        });
     }
 
+    /** Created with the application, so that it hears of the first partition assignment. */
     void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
-        resume();
+        LOG.debug("replication controller started");
     }
 
-    /** Requeues every stored object (after a restart, state is re-derived from the persisted status). */
-    void resume() {
-        repository.all().subscribe().with(refs -> {
-            LOG.infof("Resuming %d replication objects", refs.size());
+    /**
+     * Requeues the stored objects of partitions now assigned here (at start, and when another instance left): their
+     * state is re-derived from the persisted status.
+     */
+    void resume(String kind, Set<Integer> partitions) {
+        repository.inPartitions(kind, partitions).subscribe().with(refs -> {
+            LOG.infof("Resuming %d %s objects of partitions %s", refs.size(), kind, partitions);
             refs.forEach(this::enqueue);
         }, failure -> {
             LOG.warnf("Cannot load replication objects yet (%s); retrying", failure.getMessage());
-            timer.schedule(this::resume, Duration.ofSeconds(5));
+            timer.schedule(() -> resume(kind, partitions), Duration.ofSeconds(5));
+        });
+    }
+
+    /** Stops what runs here for objects of a kind no longer this instance's (their new owner runs them). */
+    private void release(String kind) {
+        keys.forEach((ref, state) -> {
+            Owner owner;
+            synchronized (state) {
+                if (!ref.kind().equals(kind) || state.owner == null
+                        || ownership.owns(kind, ref.key(), state.partition)) {
+                    return;
+                }
+                owner = state.owner;
+                state.owner = null;
+                cancelTimer(state);
+            }
+            LOG.infof("%s: handed over to the instance that holds its partition; stopping its jobs here", ref);
+            jobs.deleteOwned(owner);
         });
     }
 
@@ -198,17 +250,25 @@ public class ReplicationController {
                 }
             });
         } else {
-            work = repository.find(ref).emitOn(passes).map(row -> reconcile(ref, row))
+            work = repository.find(ref).emitOn(passes).map(row -> reconcile(ref, state, row))
                     .call(outcome -> persist(ref, state, outcome));
         }
         work.subscribe().with(outcome -> done(ref, state, outcome, null), failure -> done(ref, state, null, failure));
     }
 
-    private Outcome reconcile(ObjectRef ref, Optional<StoredObject> found) {
+    private Outcome reconcile(ObjectRef ref, KeyState state, Optional<StoredObject> found) {
         if (found.isEmpty()) {
             return new Outcome(null, null, null, null);
         }
         StoredObject row = found.get();
+        if (!ownership.owns(ref.kind(), ref.key(), row.partition())) {
+            LOG.debugf("%s: its partition is another instance's", ref);
+            return new Outcome(null, null, null, null);
+        }
+        synchronized (state) {
+            state.partition = row.partition();
+            state.owner = new Owner(ref.kind(), ref.namespace(), ref.name(), row.uid().toString());
+        }
         ReplicationStatus status = readStatus(ref.kind(), row.status());
         ObjectMeta meta = new ObjectMeta(ref.name(), ref.namespace(), row.uid().toString(), row.generation(), null,
                 row.createdAt(), null, null);

@@ -80,7 +80,8 @@ public class ReplicationIngest {
                     : "\"" + rawKey + "\"") + " is not namespace/name");
         } else {
             ObjectRef ref = new ObjectRef(kind, key.get());
-            work = record.getPayload() == null ? delete(ref) : store(ref, record.getPayload(), contentType(in));
+            work = record.getPayload() == null ? delete(ref)
+                    : store(ref, record.getPayload(), contentType(in), in.getPartition());
         }
         return work.onFailure().invoke(e -> LOG.warnf("%s record at %s-%d@%d not stored yet: %s", kind,
                 in.getTopic(), in.getPartition(), in.getOffset(), e.getMessage()))
@@ -88,7 +89,7 @@ public class ReplicationIngest {
                 .chain(() -> Uni.createFrom().completionStage(record.ack()));
     }
 
-    private Uni<Void> store(ObjectRef ref, byte[] value, String contentType) {
+    private Uni<Void> store(ObjectRef ref, byte[] value, String contentType, int partition) {
         String objectJson;
         String invalid = null;
         Optional<UUID> given = Optional.empty();
@@ -108,7 +109,7 @@ public class ReplicationIngest {
         UUID uid = given.orElseGet(UUID::randomUUID);
         String json = objectJson;
         String problem = invalid;
-        return repository.upsert(ref, uid, given.isPresent(), json, problem).chain(row -> {
+        return repository.upsert(ref, uid, given.isPresent(), json, problem, partition).chain(row -> {
             if (row.isPresent()) {
                 controller.enqueue(ref);
                 return Uni.createFrom().voidItem();
@@ -116,7 +117,7 @@ public class ReplicationIngest {
             // Another uid under the same name: the stored object was deleted and this one created (its tombstone
             // may have been compacted away). The old one is finalised as on a tombstone, then this one stored.
             LOG.infof("%s: uid %s replaces the stored object of the same name", ref, uid);
-            return delete(ref).chain(() -> repository.upsert(ref, uid, true, json, problem))
+            return delete(ref).chain(() -> repository.upsert(ref, uid, true, json, problem, partition))
                     .invoke(() -> controller.enqueue(ref)).replaceWithVoid();
         });
     }

@@ -3,6 +3,7 @@ package dev.ferry.replication.service;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,7 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class ReplicationRepository {
 
     private static final String COLUMNS = "kind, namespace, name, uid, generation, created_at, object::text, invalid, "
-            + "status::text";
+            + "status::text, kafka_partition";
 
     private final Pool pool;
 
@@ -37,13 +38,14 @@ public class ReplicationRepository {
      * is a different object of the same name: nothing is written and the answer is empty.
      */
     public Uni<Optional<StoredObject>> upsert(ObjectRef ref, UUID uid, boolean uidGiven, String objectJson,
-            String invalid) {
+            String invalid, int partition) {
         return pool.preparedQuery("""
-                INSERT INTO replication_objects (kind, namespace, name, uid, object, invalid)
-                VALUES ($1, $2, $3, $4, $5::text::jsonb, $6)
+                INSERT INTO replication_objects (kind, namespace, name, uid, object, invalid, kafka_partition)
+                VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $8)
                 ON CONFLICT (kind, namespace, name) DO UPDATE SET
                     object = EXCLUDED.object,
                     invalid = EXCLUDED.invalid,
+                    kafka_partition = EXCLUDED.kafka_partition,
                     generation = replication_objects.generation
                         + CASE WHEN replication_objects.object -> 'spec' IS DISTINCT FROM EXCLUDED.object -> 'spec'
                                THEN 1 ELSE 0 END,
@@ -51,7 +53,7 @@ public class ReplicationRepository {
                 WHERE NOT $7 OR replication_objects.uid = EXCLUDED.uid
                 RETURNING """ + " " + COLUMNS)
                 .execute(Tuple.tuple().addString(ref.kind()).addString(ref.namespace()).addString(ref.name())
-                        .addUUID(uid).addString(objectJson).addString(invalid).addBoolean(uidGiven))
+                        .addUUID(uid).addString(objectJson).addString(invalid).addBoolean(uidGiven).addInteger(partition))
                 .map(ReplicationRepository::first);
     }
 
@@ -76,13 +78,23 @@ public class ReplicationRepository {
     }
 
     public Uni<List<ObjectRef>> all() {
-        return pool.query("SELECT kind, namespace, name FROM replication_objects").execute().map(rows -> {
-            List<ObjectRef> refs = new ArrayList<>();
-            for (Row row : rows) {
-                refs.add(new ObjectRef(row.getString(0), new ObjectKey(row.getString(1), row.getString(2))));
-            }
-            return refs;
-        });
+        return pool.query("SELECT kind, namespace, name FROM replication_objects").execute()
+                .map(ReplicationRepository::refs);
+    }
+
+    /** The objects of a kind whose latest record came from one of {@code partitions}, or whose partition is unknown. */
+    public Uni<List<ObjectRef>> inPartitions(String kind, Collection<Integer> partitions) {
+        return pool.preparedQuery("SELECT kind, namespace, name FROM replication_objects WHERE kind = $1 "
+                + "AND (kafka_partition = ANY($2) OR kafka_partition IS NULL)")
+                .execute(Tuple.of(kind, partitions.toArray(new Integer[0]))).map(ReplicationRepository::refs);
+    }
+
+    private static List<ObjectRef> refs(RowSet<Row> rows) {
+        List<ObjectRef> refs = new ArrayList<>();
+        for (Row row : rows) {
+            refs.add(new ObjectRef(row.getString(0), new ObjectKey(row.getString(1), row.getString(2))));
+        }
+        return refs;
     }
 
     private static Optional<StoredObject> first(RowSet<Row> rows) {
@@ -95,6 +107,6 @@ public class ReplicationRepository {
         return new StoredObject(new ObjectRef(row.getString(0), new ObjectKey(row.getString(1), row.getString(2))),
                 row.getUUID(3), row.getLong(4), created == null ? null : created.withOffsetSameInstant(ZoneOffset.UTC)
                         .toInstant(),
-                row.getString(6), row.getString(7), row.getString(8));
+                row.getString(6), row.getString(7), row.getString(8), row.getInteger(9));
     }
 }

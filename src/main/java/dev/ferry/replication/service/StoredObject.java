@@ -3,7 +3,10 @@ package dev.ferry.replication.service;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A row of {@code replication_objects}: the accepted object (JSON, without status), its status and identity. */
+/**
+ * A row of {@code replication_objects}: the accepted object (JSON, without status), its status and identity, and
+ * the partition its latest record came from (null for rows stored before partitions were kept).
+ */
 public record StoredObject(ObjectRef ref, UUID uid, long generation, Instant createdAt, String object, String invalid,
-        String status) {
+        String status, Integer partition) {
 }

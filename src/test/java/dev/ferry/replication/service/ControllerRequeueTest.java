@@ -49,6 +49,8 @@ class ControllerRequeueTest {
 
     private static final String NS = "team-r";
     private static final Instant START = Instant.parse("2026-03-01T12:00:00Z");
+    /** The partitions objects' records came from, by name (others: unknown). */
+    static final Map<String, Integer> PARTITION = Map.of("mine", 0, "theirs", 1);
 
     @TempDir
     Path base;
@@ -109,13 +111,19 @@ class ControllerRequeueTest {
                 return Uni.createFrom().item(false);
             }
             rows.put(ref, new StoredObject(ref, uid, row.generation(), row.createdAt(), row.object(), row.invalid(),
-                    statusJson));
+                    statusJson, row.partition()));
             return Uni.createFrom().item(true);
         }
 
         @Override
         public Uni<List<ObjectRef>> all() {
             return Uni.createFrom().item(List.copyOf(rows.keySet()));
+        }
+
+        @Override
+        public Uni<List<ObjectRef>> inPartitions(String kind, java.util.Collection<Integer> partitions) {
+            return Uni.createFrom().item(rows.values().stream().filter(r -> r.ref().kind().equals(kind)
+                    && (r.partition() == null || partitions.contains(r.partition()))).map(StoredObject::ref).toList());
         }
 
         int passes(ObjectRef ref) {
@@ -205,15 +213,19 @@ class ControllerRequeueTest {
 
     ReplicationController controller(Reconciler reconciler) {
         // Passes run on the calling thread, so that each step below has finished when it returns.
+        return controller(reconciler, Ownership.ALL);
+    }
+
+    ReplicationController controller(Reconciler reconciler, Ownership ownership) {
         return new ReplicationController(repository, publisher, reconciler, cluster.jobs, clock, Runnable::run, timer,
-                Duration.ofMillis(5), Duration.ofSeconds(1000));
+                Duration.ofMillis(5), Duration.ofSeconds(1000), ownership, Duration.ofSeconds(10));
     }
 
     ObjectRef store(ReplicationSource rs) throws Exception {
         ObjectRef ref = new ObjectRef(ReplicationSource.KIND, new ObjectKey(NS, rs.metadata().name()));
         String json = codec.mapper().writeValueAsString(rs.withStatus(new ReplicationSourceStatus()));
         repository.rows.put(ref, new StoredObject(ref, UUID.fromString(rs.metadata().uid()), 1, START, json, null,
-                null));
+                null, PARTITION.get(rs.metadata().name())));
         return ref;
     }
 
@@ -338,5 +350,85 @@ class ControllerRequeueTest {
         assertThat(repository.rows.get(ref).uid().toString()).isEqualTo(recreated.metadata().uid());
         assertThat(repository.rows.get(ref).status()).as("the re-created object had its passes").isNotNull();
         assertThat(storedStatus(ref).lastManualSync).isEqualTo("once");
+    }
+    /** Partitions held by hand, as the rebalance listener would record them. */
+    static final class HandOwnership implements Ownership {
+        final Map<String, java.util.Set<Integer>> owned = new ConcurrentHashMap<>();
+        final List<Listener> listeners = new ArrayList<>();
+
+        @Override
+        public boolean owns(String kind, ObjectKey key, Integer partition) {
+            return owned.getOrDefault(kind, java.util.Set.of()).contains(partition);
+        }
+
+        @Override
+        public void listen(Listener listener) {
+            listeners.add(listener);
+        }
+
+        void assign(String kind, Integer... partitions) {
+            owned.computeIfAbsent(kind, k -> ConcurrentHashMap.newKeySet()).addAll(List.of(partitions));
+            listeners.forEach(l -> l.assigned(kind, java.util.Set.of(partitions)));
+        }
+
+        void revoke(String kind, Integer... partitions) {
+            owned.getOrDefault(kind, java.util.Set.of()).removeAll(List.of(partitions));
+            listeners.forEach(l -> l.revoked(kind, java.util.Set.of(partitions)));
+        }
+    }
+
+    ReplicationSource pausedRclone(String name) throws Exception {
+        cluster.pvc(NS, "data");
+        cluster.secret(NS, "rclone-secret", Map.of("rclone.conf", "[store]\ntype = local\n"));
+        return LocalCluster.source(NS, name, new ReplicationSourceSpec("data", new TriggerSpec(null, "once"), null,
+                null, new RcloneSourceSpec("Direct", null, null, null, null, "rclone-secret", "store",
+                        base.resolve("remote").toString(), null, null, null, null, null),
+                null, null, null, true));
+    }
+
+    @Test
+    void givenObjectsOnTwoPartitions_whenOnlyOneIsAssignedHere_thenOnlyItsObjectsAreReconciledAndOnAssignmentAtOnce()
+            throws Exception {
+        HandOwnership ownership = new HandOwnership();
+        ReplicationController controller = controller(new Reconciler(
+                new Catalog().register(new RcloneBuilder("rclone")), cluster.env, cluster.metrics, ns -> false),
+                ownership);
+        ObjectRef mine = store(pausedRclone("mine"));
+        ObjectRef theirs = store(pausedRclone("theirs"));
+
+        ownership.assign(ReplicationSource.KIND, 0);
+        assertThat(repository.passes(mine)).as("assignment resumes the partition's objects").isEqualTo(2);
+        assertThat(cluster.jobs.get(NS, "volsync-rclone-src-mine")).isPresent();
+        assertThat(repository.passes(theirs)).isZero();
+
+        controller.enqueue(theirs);
+        assertThat(repository.passes(theirs)).as("read, then left to its partition's instance").isEqualTo(1);
+        assertThat(repository.rows.get(theirs).status()).isNull();
+        assertThat(cluster.jobs.get(NS, "volsync-rclone-src-theirs")).isEmpty();
+    }
+
+    @Test
+    void givenAPartitionTakenAway_whenTheGraceEnds_thenItsObjectsJobsStopHereUnlessItCameBack() throws Exception {
+        HandOwnership ownership = new HandOwnership();
+        controller(new Reconciler(new Catalog().register(new RcloneBuilder("rclone")), cluster.env, cluster.metrics,
+                ns -> false), ownership);
+        store(pausedRclone("mine"));
+        ownership.assign(ReplicationSource.KIND, 0);
+        assertThat(cluster.jobs.get(NS, "volsync-rclone-src-mine")).isPresent();
+
+        ownership.revoke(ReplicationSource.KIND, 0);
+        ownership.assign(ReplicationSource.KIND, 0);
+        clock.advance(Duration.ofSeconds(10));
+        timer.fire();
+        assertThat(cluster.jobs.get(NS, "volsync-rclone-src-mine")).as("given back within the grace: kept")
+                .isPresent();
+
+        ownership.revoke(ReplicationSource.KIND, 0);
+        clock.advance(Duration.ofSeconds(9));
+        timer.fire();
+        assertThat(cluster.jobs.get(NS, "volsync-rclone-src-mine")).isPresent();
+        clock.advance(Duration.ofSeconds(1));
+        timer.fire();
+        assertThat(cluster.jobs.get(NS, "volsync-rclone-src-mine")).as("the new owner runs it now").isEmpty();
     }
 }

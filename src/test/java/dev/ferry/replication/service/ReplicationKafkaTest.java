@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -49,6 +50,8 @@ class ReplicationKafkaTest {
     ReplicationRuntime runtime;
     @Inject
     ReplicationRepository repository;
+    @Inject
+    PartitionOwnership ownership;
 
     final ObjectMapper mapper = new ObjectMapper();
     final List<ConsumerRecord<String, String>> statuses = new CopyOnWriteArrayList<>();
@@ -270,5 +273,69 @@ class ReplicationKafkaTest {
                 .isAfterOrEqualTo(Instant.parse(done.path("status").path("lastSyncTime").asText()));
         assertThat(repository.find(new ObjectRef("ReplicationSource", new dev.ferry.replication.api.ObjectKey(
                 namespace, "app"))).await().atMost(Duration.ofSeconds(5)).orElseThrow().uid()).isEqualTo(second);
+    }
+    @Test
+    void givenASecondInstanceJoiningTheGroup_whenThePartitionsAreShared_thenEachObjectRunsOnlyWhereItsPartitionIs()
+            throws Exception {
+        String namespace = ns + "-share";
+        String topic = "volsync.replication-destinations";
+        int partitions = 6;
+        String destination = "{\"apiVersion\":\"volsync.backube/v1alpha1\",\"kind\":\"ReplicationDestination\","
+                + "\"spec\":{\"trigger\":{\"manual\":\"go\"},\"rsync\":{\"copyMethod\":\"Direct\","
+                + "\"capacity\":\"1Gi\",\"accessModes\":[\"ReadWriteOnce\"]}}}";
+        for (int p = 0; p < partitions; p++) {
+            companion.produce(Serdes.String(), Serdes.String())
+                    .fromRecords(new ProducerRecord<>(topic, p, namespace + "/rd-" + p, destination)).awaitCompletion();
+        }
+        for (int p = 0; p < partitions; p++) {
+            String job = "volsync-rsync-dst-rd-" + p;
+            await().atMost(Duration.ofSeconds(30)).until(() -> runtime.jobs().get(namespace, job).isPresent());
+        }
+        assertThat(ownership.owned("ReplicationDestination")).hasSize(partitions);
+
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("group.id", "ferry-volsync-destinations");
+        props.put("enable.auto.commit", "false");
+        props.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        props.put("value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.Set<Integer> theirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Thread second = new Thread(() -> {
+            try (org.apache.kafka.clients.consumer.KafkaConsumer<String, String> consumer =
+                    new org.apache.kafka.clients.consumer.KafkaConsumer<>(props)) {
+                consumer.subscribe(List.of(topic));
+                while (!stop.get()) {
+                    consumer.poll(Duration.ofMillis(100));
+                    theirs.clear();
+                    consumer.assignment().forEach(tp -> theirs.add(tp.partition()));
+                }
+            }
+        }, "second-instance");
+        second.start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> !theirs.isEmpty()
+                    && ownership.owned("ReplicationDestination").size() + theirs.size() == partitions);
+            java.util.Set<Integer> mine = ownership.owned("ReplicationDestination");
+            assertThat(mine).as("shared, not duplicated").doesNotContainAnyElementsOf(Set.copyOf(theirs)).isNotEmpty();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                for (int p = 0; p < partitions; p++) {
+                    assertThat(runtime.jobs().get(namespace, "volsync-rsync-dst-rd-" + p).isPresent())
+                            .as("rd-%d's job runs here iff its partition is here", p).isEqualTo(mine.contains(p));
+                }
+            });
+        } finally {
+            stop.set(true);
+            second.join(30_000);
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (int p = 0; p < partitions; p++) {
+                assertThat(runtime.jobs().get(namespace, "volsync-rsync-dst-rd-" + p))
+                        .as("rd-%d back here once the other instance left", p).isPresent();
+            }
+        });
+        for (int p = 0; p < partitions; p++) {
+            produce(topic, namespace + "/rd-" + p, null, null);
+        }
     }
 }
