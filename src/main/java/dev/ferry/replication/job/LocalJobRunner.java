@@ -46,6 +46,8 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Duration retryDelay;
     private final Path scratchRoot;
+    /** This process's part of the scratch root: attempts' scratch directories, and the PIDs of running tools. */
+    private final Path runnerDir;
     private final Clock clock;
     private final Map<String, LocalJob> jobs = new ConcurrentHashMap<>();
     private final List<Consumer<Owner>> listeners = new CopyOnWriteArrayList<>();
@@ -56,6 +58,9 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
         this.timer = timer;
         this.retryDelay = retryDelay;
         this.scratchRoot = scratchRoot;
+        ProcessHandle self = ProcessHandle.current();
+        this.runnerDir = scratchRoot.resolve(self.pid() + "-" + startMillis(self));
+        reapLeftovers();
         this.clock = clock;
     }
 
@@ -119,6 +124,104 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
                 job.kill();
             }
         });
+    }
+
+    /**
+     * What a process of this runner that ended without closing it (killed, crashed) left: its tools still running
+     * (an rsync daemon holding its port, a transfer writing a volume a new attempt also writes) are killed, and its
+     * scratch space (copies of secrets among it) removed. A runner whose process still lives is left alone: several
+     * may share the scratch root.
+     */
+    private void reapLeftovers() {
+        try (var runners = Files.list(Files.createDirectories(scratchRoot))) {
+            for (Path dir : runners.toList()) {
+                java.util.regex.Matcher id = RUNNER.matcher(dir.getFileName().toString());
+                if (dir.equals(runnerDir) || !id.matches()
+                        || alive(Long.parseLong(id.group(1)), Long.parseLong(id.group(2)))) {
+                    continue;
+                }
+                Path pids = dir.resolve(PIDS);
+                if (Files.isDirectory(pids)) {
+                    try (var recorded = Files.list(pids)) {
+                        for (Path record : recorded.toList()) {
+                            long pid = Long.parseLong(record.getFileName().toString());
+                            long started = Long.parseLong(Files.readString(record).strip());
+                            ProcessHandle.of(pid).filter(p -> startMillis(p) == started).ifPresent(p -> {
+                                LOG.infof("Stopping %s (pid %d), left running by a Ferry process that ended",
+                                        p.info().command().orElse("a mover tool"), pid);
+                                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                                p.destroyForcibly();
+                            });
+                        }
+                    }
+                }
+                removeQuietly(dir);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("Cannot clear what earlier runs left in %s: %s", scratchRoot, e.getMessage());
+        }
+    }
+
+    /** Removes the scratch tree in this process (no {@code rm} to start), never following links out of it. */
+    private static void removeQuietly(Path tmp) {
+        if (tmp == null) {
+            return;
+        }
+        try {
+            Files.walkFileTree(tmp, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            LOG.debugf("cannot remove %s: %s", tmp, e.getMessage());
+        }
+    }
+
+    private static final String PIDS = "pids";
+    /** A runner's directory: its process's PID and start time. */
+    private static final java.util.regex.Pattern RUNNER = java.util.regex.Pattern.compile("(\\d+)-(-?\\d+)");
+
+    private static boolean alive(long pid, long startMillis) {
+        return ProcessHandle.of(pid).filter(p -> startMillis(p) == startMillis).isPresent();
+    }
+
+    /** A process's start time, which with its PID names it uniquely (PIDs are reused). */
+    static long startMillis(ProcessHandle process) {
+        return process.info().startInstant().map(Instant::toEpochMilli).orElse(-1L);
+    }
+
+    /** Records a tool's PID while it runs, so that a later runner can stop it if this process dies first. */
+    private void record(Process process) {
+        try {
+            Path pids = Files.createDirectories(runnerDir.resolve(PIDS));
+            Files.writeString(pids.resolve(String.valueOf(process.pid())),
+                    String.valueOf(startMillis(process.toHandle())));
+        } catch (IOException e) {
+            LOG.debugf("cannot record pid %d: %s", process.pid(), e.getMessage());
+        }
+    }
+
+    private void forget(Process process) {
+        try {
+            Files.deleteIfExists(runnerDir.resolve(PIDS).resolve(String.valueOf(process.pid())));
+        } catch (IOException e) {
+            LOG.debugf("cannot forget pid %d: %s", process.pid(), e.getMessage());
+        }
     }
 
     private final class LocalJob {
@@ -187,7 +290,7 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
             int code;
             Path tmp = null;
             try {
-                tmp = Files.createTempDirectory(Files.createDirectories(scratchRoot), spec.name() + "-");
+                tmp = Files.createTempDirectory(Files.createDirectories(runnerDir), spec.name() + "-");
                 code = spec.script().run(new Context(log, myStop, tmp));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -239,36 +342,6 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
             }
         }
 
-        /** Removes the scratch tree in this process (no {@code rm} to start), never following links out of it. */
-        private void removeQuietly(Path tmp) {
-            if (tmp == null) {
-                return;
-            }
-            try {
-                Files.walkFileTree(tmp, new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                        Files.deleteIfExists(file);
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                        Files.deleteIfExists(file);
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                        Files.deleteIfExists(dir);
-                        return FileVisitResult.CONTINUE;
-                    }
-                });
-            } catch (IOException e) {
-                LOG.debugf("cannot remove %s: %s", tmp, e.getMessage());
-            }
-        }
-
         private final class Context implements JobContext {
             private final StringBuilder log;
             private final CountDownLatch myStop;
@@ -294,6 +367,7 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
                     return new Exit(process.waitFor(), own.toString());
                 } finally {
                     processes.remove(process);
+                    forget(process);
                 }
             }
 
@@ -309,6 +383,7 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
                     return new Captured(code, new String(out, StandardCharsets.UTF_8), errText);
                 } finally {
                     processes.remove(process);
+                    forget(process);
                 }
             }
 
@@ -327,6 +402,7 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
                 environment.putAll(env);
                 Process process = builder.start();
                 processes.add(process);
+                record(process);
                 if (myStop.getCount() == 0) {
                     process.destroyForcibly();
                 }

@@ -130,4 +130,55 @@ class LocalJobRunnerTest {
         jobs.ensure(new JobSpec("team-a", "daemon", OWNER, true, 1, 1, second, ctx -> 0));
         assertThat(awaitEnd("daemon").succeeded()).isEqualTo(1);
     }
+    static Path runnerDir(Path scratch, ProcessHandle runner) throws Exception {
+        return java.nio.file.Files.createDirectories(scratch.resolve(runner.pid() + "-"
+                + LocalJobRunner.startMillis(runner)).resolve("pids"));
+    }
+
+    @Test
+    void givenToolsLeftRunningByAFerryProcessThatDied_whenARunnerStarts_thenItStopsThemAndClearsTheirScratchSpace()
+            throws Exception {
+        Process orphan = new ProcessBuilder("sleep", "60").start();
+        Process deadFerry = new ProcessBuilder("true").start();
+        deadFerry.waitFor();
+        Path deadPids = java.nio.file.Files.createDirectories(scratch.resolve(deadFerry.pid() + "-1700000000000")
+                .resolve("pids"));
+        java.nio.file.Files.writeString(deadPids.resolve(String.valueOf(orphan.pid())),
+                String.valueOf(LocalJobRunner.startMillis(orphan.toHandle())));
+        Path leftSecret = java.nio.file.Files.createDirectories(deadPids.getParent().resolve("volsync-src-app-1"))
+                .resolve("password");
+        java.nio.file.Files.writeString(leftSecret, "secret");
+
+        Process liveFerry = new ProcessBuilder("sleep", "60").start();
+        Process liveTool = new ProcessBuilder("sleep", "60").start();
+        Path livePids = runnerDir(scratch, liveFerry.toHandle());
+        java.nio.file.Files.writeString(livePids.resolve(String.valueOf(liveTool.pid())),
+                String.valueOf(LocalJobRunner.startMillis(liveTool.toHandle())));
+        try (LocalJobRunner next = new LocalJobRunner(executor, timer, Duration.ofMillis(10), scratch,
+                Clock.systemUTC())) {
+            assertThat(orphan.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
+            assertThat(deadPids.getParent()).doesNotExist();
+            assertThat(liveTool.isAlive()).as("another live Ferry's tool is its own").isTrue();
+            assertThat(livePids).exists();
+        } finally {
+            liveFerry.destroyForcibly();
+            liveTool.destroyForcibly();
+            orphan.destroyForcibly();
+        }
+    }
+
+    @Test
+    void givenARunningTool_whileItRuns_thenItsPidIsRecordedAndForgottenWhenItEnds() throws Exception {
+        jobs.ensure(new JobSpec("team-a", "short", OWNER, true, 1, 1, Map.of(),
+                ctx -> ctx.exec(List.of("sleep", "1"), Map.of(), null).code()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (jobs.pids("team-a", "short").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        long pid = jobs.pids("team-a", "short").get(0);
+        Path record = runnerDir(scratch, ProcessHandle.current()).resolve(String.valueOf(pid));
+        assertThat(record).exists();
+        assertThat(awaitEnd("short").succeeded()).isEqualTo(1);
+        assertThat(record).doesNotExist();
+    }
 }
