@@ -11,7 +11,10 @@ public final class MoverLogs {
     private MoverLogs() {
     }
 
-    /** A predicate keeping lines that match any of the patterns (anchored at the trimmed start when told so). */
+    /**
+     * A predicate keeping lines that match any of the patterns (anchored at the trimmed start when told so); kept
+     * lines stay as the tool wrote them.
+     */
     public static Predicate<String> anyOf(Pattern... patterns) {
         return line -> {
             String trimmed = line.strip();
@@ -26,7 +29,7 @@ public final class MoverLogs {
 
     public static String filter(String logs, Predicate<String> keep, MoverSettings settings) {
         String kept = settings.logDebug() ? logs.strip()
-                : logs.lines().filter(keep).map(String::strip).collect(Collectors.joining("\n"));
+                : logs.lines().filter(keep).collect(Collectors.joining("\n"));
         return tail(kept, settings.logMaxBytes());
     }
 
@@ -42,7 +45,11 @@ public final class MoverLogs {
         if (bytes.length <= maxBytes) {
             return text;
         }
-        String cut = new String(bytes, bytes.length - maxBytes, maxBytes, StandardCharsets.UTF_8);
-        return cut.replace("\uFFFD", "");
+        // The last bytes, less what is left of a character the cut split (its continuation bytes).
+        int start = bytes.length - maxBytes;
+        while (start < bytes.length && (bytes[start] & 0xC0) == 0x80) {
+            start++;
+        }
+        return new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8);
     }
 }

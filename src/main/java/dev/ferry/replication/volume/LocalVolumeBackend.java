@@ -92,14 +92,15 @@ public final class LocalVolumeBackend implements VolumeBackend {
     public Volume ensureNewPvc(String namespace, String name, Owner owner, String capacity,
             List<String> accessModes) throws MoverException {
         Path target = guard.resolve(namespace, name, "PersistentVolumeClaim");
-        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-            return new Volume(namespace, name, target);
-        }
+        // Checked on every pass, as VolSync does, not only when the volume is created.
         if (accessModes == null || accessModes.isEmpty()) {
             throw new MoverException("accessModes must be provided when destinationPVC is not");
         }
         if (capacity == null || capacity.isEmpty()) {
             throw new MoverException("capacity must be provided when destinationPVC is not");
+        }
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            return new Volume(namespace, name, target);
         }
         Path nsDir = guard.namespaceDir(namespace);
         try {

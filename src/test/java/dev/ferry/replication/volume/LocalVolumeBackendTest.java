@@ -94,4 +94,14 @@ class LocalVolumeBackendTest {
         volumes.cleanup(source);
         assertThat(volumes.selectByLabel(NS, MoverConstants.LABEL_CLEANUP, source.uid())).isEmpty();
     }
+    @Test
+    void givenAProvisionedVolume_whenItsSpecLosesCapacityOrAccessModes_thenTheNextPassSaysSoAsWhenCreating()
+            throws Exception {
+        LocalVolumeBackend volumes = volumes();
+        volumes.ensureNewPvc(NS, "volsync-backup-dst", OWNER, "1Gi", java.util.List.of("ReadWriteOnce"));
+        assertThatThrownBy(() -> volumes.ensureNewPvc(NS, "volsync-backup-dst", OWNER, null,
+                java.util.List.of("ReadWriteOnce"))).hasMessage("capacity must be provided when destinationPVC is not");
+        assertThatThrownBy(() -> volumes.ensureNewPvc(NS, "volsync-backup-dst", OWNER, "1Gi", java.util.List.of()))
+                .hasMessage("accessModes must be provided when destinationPVC is not");
+    }
 }
