@@ -111,6 +111,20 @@ public final class JobMovers {
         return Files.write(dir.resolve("ca.crt"), ca);
     }
 
+    /** Data waiting to be written to disk, machine-wide; unknown (no {@code /proc/meminfo}) counts as plenty. */
+    static long dirtyBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("Dirty:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // fall through
+        }
+        return Long.MAX_VALUE;
+    }
+
     /** The cleanup every job-based mover does: temporary volumes, snapshots and jobs of this owner. */
     public static Result cleanup(MoverEnvironment env, Owner owner) throws MoverException {
         env.jobs().cleanup(owner);
@@ -137,14 +151,17 @@ public final class JobMovers {
                 : List.of(settings.syncBinary(), "-f", written.toString());
     }
 
-    /** How often {@link #writeback} flushes beside a transfer. */
+    /** How often {@link #writeback} looks at what is waiting to be written. */
     static final Duration WRITEBACK_INTERVAL = Duration.ofMillis(250);
+    /** Dirty data below which {@link #writeback} leaves the kernel alone. */
+    static final long WRITEBACK_THRESHOLD = 32L << 20;
 
     /**
-     * Flushes the file system holding {@code written} every {@link #WRITEBACK_INTERVAL} until closed, beside a
-     * transfer writing there: where cores are spare, the disk takes the data while the transfer goes on rather than
-     * all of it in the closing {@link #flush}, which then finds little left. (On 2 busy cores the gain was within the
-     * noise: the writeback needs CPU the copy is using.) Nothing while {@code written} does not exist yet, or is null.
+     * Flushes the file system holding {@code written} beside a transfer writing there, whenever the machine holds
+     * {@link #WRITEBACK_THRESHOLD} or more of data not yet written ({@code Dirty} in {@code /proc/meminfo}; looked at
+     * every {@link #WRITEBACK_INTERVAL}): the disk takes the data while the transfer goes on rather than all of it in
+     * the closing {@link #flush}, which then finds little left. While nothing is being written (a destination waiting
+     * for its source) it does nothing. Nothing while {@code written} does not exist yet, or is null.
      */
     public static AutoCloseable writeback(JobContext ctx, MoverSettings settings, Path written) {
         if (written == null) {
@@ -154,7 +171,7 @@ public final class JobMovers {
         CountDownLatch closed = new CountDownLatch(1);
         Future<Void> flusher = ctx.fork(() -> {
             while (!closed.await(WRITEBACK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
-                if (Files.exists(written)) {
+                if (dirtyBytes() >= WRITEBACK_THRESHOLD && Files.exists(written)) {
                     ctx.exec(syncCommand(settings, written), Map.of(), null);
                 }
             }

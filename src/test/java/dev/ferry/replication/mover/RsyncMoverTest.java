@@ -209,6 +209,17 @@ class RsyncMoverTest {
     }
 
     @Test
+    void givenADestinationWaitingForItsSource_whileNothingArrives_thenItFlushesNothing() throws Exception {
+        new ProcessBuilder("sync").start().waitFor();
+        ReplicationDestination rd = destination("once");
+        cluster.reconcileUntil(rd, s -> s.lastSyncStartTime != null && rd.status().rsync.address() != null
+                && !cluster.jobs.pids(NS, "volsync-rsync-dst-backup").isEmpty(), Duration.ofSeconds(10));
+        Thread.sleep(1500);
+        assertThat(cluster.jobs.pids(NS, "volsync-rsync-dst-backup")).as("still waiting").isNotEmpty();
+        assertThat(cluster.flushes()).as("no data waiting to be written: no flush").isEmpty();
+    }
+
+    @Test
     void givenACompletionSignalThatFails_whenTheSourceHasPushed_thenItsJobFailsRatherThanReportingASync()
             throws Exception {
         Path tools = java.nio.file.Files.createDirectories(base.resolve("failing-signal"));

@@ -63,10 +63,12 @@ final class RsyncScripts {
             Files.writeString(confFile, conf);
             long begin = System.nanoTime();
             ctx.log("listening on " + address + ":" + port);
-            // No writeback beside the daemon: it may wait hours for its source, and flushing meanwhile would only
-            // flush other writers' data.
-            ctx.exec(List.of(settings.rsyncBinary(), "--daemon", "--no-detach", "--config=" + confFile,
-                    "--address=" + address, "--port=" + port, "--log-file=/dev/stdout"), Map.of(), tmp);
+            // The writeback flushes only while data is waiting to be written: the daemon may wait hours for its
+            // source, and meanwhile it does nothing.
+            try (AutoCloseable writeback = JobMovers.writeback(ctx, settings, data)) {
+                ctx.exec(List.of(settings.rsyncBinary(), "--daemon", "--no-detach", "--config=" + confFile,
+                        "--address=" + address, "--port=" + port, "--log-file=/dev/stdout"), Map.of(), tmp);
+            }
             boolean flushed = JobMovers.flush(ctx, settings, data);
             Path complete = control.resolve("complete");
             if (!Files.isRegularFile(complete)) {
