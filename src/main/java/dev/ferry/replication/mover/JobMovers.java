@@ -20,6 +20,7 @@ import dev.ferry.replication.job.JobContext;
 import dev.ferry.replication.job.JobReplacedException;
 import dev.ferry.replication.job.JobSpec;
 import dev.ferry.replication.job.JobStatus;
+import dev.ferry.replication.volume.CopyTriggerTimeoutException;
 import dev.ferry.replication.volume.Owner;
 import dev.ferry.replication.volume.Volume;
 
@@ -123,6 +124,28 @@ public final class JobMovers {
             // fall through
         }
         return Long.MAX_VALUE;
+    }
+
+    /**
+     * While the copy trigger holds a source's copy back, the pass looks again this soon: VolSync is woken by the
+     * PVC's change, Ferry reads its annotations again.
+     */
+    public static final Duration COPY_TRIGGER_RECHECK = Duration.ofSeconds(5);
+
+    /**
+     * The volume a source mover works on, {@code volsync-<name>-src} per {@code copyMethod}; empty while the copy
+     * trigger holds the copy back, with a timeout recorded as VolSync records it (a Failed mover status; the wait
+     * goes on).
+     */
+    public static Optional<Volume> sourceVolume(MoverEnvironment env, Owner owner, ReplicationStatus status,
+            Volume original, String copyMethod) throws MoverException {
+        try {
+            return env.volumes().ensurePvcFromSource(original, "volsync-" + owner.name() + "-src", copyMethod, owner,
+                    true, env.clock().instant());
+        } catch (CopyTriggerTimeoutException e) {
+            status.latestMoverStatus = new MoverStatus(MoverStatus.FAILED, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** The cleanup every job-based mover does: temporary volumes, snapshots and jobs of this owner. */

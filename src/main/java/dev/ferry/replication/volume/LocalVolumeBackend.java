@@ -59,18 +59,21 @@ public final class LocalVolumeBackend implements VolumeBackend {
     }
 
     @Override
-    public Volume ensurePvcFromSource(Volume source, String name, String copyMethod, Owner owner, boolean temporary)
-            throws MoverException {
+    public Optional<Volume> ensurePvcFromSource(Volume source, String name, String copyMethod, Owner owner,
+            boolean temporary, Instant now) throws MoverException {
         CopyMethod method = CopyMethod.parse(copyMethod).orElseThrow(() -> new MoverException(
                 "unsupported copyMethod: " + (copyMethod == null ? "" : copyMethod)
                         + " -- must be Direct, None, Clone, or Snapshot"));
         if (method == CopyMethod.DIRECT) {
-            return source;
+            return Optional.of(source);
         }
         Path target = guard.resolve(source.namespace(), name, "PersistentVolumeClaim");
         Path nsDir = guard.namespaceDir(source.namespace());
         try {
             if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                if (!CopyTrigger.mayCopy(nsDir, source.name(), now)) {
+                    return Optional.empty();
+                }
                 Map<String, String> meta = ownerLabels(owner);
                 if (temporary) {
                     meta.put(MoverConstants.LABEL_CLEANUP, owner.uid());
@@ -81,7 +84,8 @@ public final class LocalVolumeBackend implements VolumeBackend {
                 MetaStore.write(nsDir, PVC, name, meta);
                 copyTree(nsDir, source.path(), target);
             }
-            return new Volume(source.namespace(), name, target);
+            CopyTrigger.completed(nsDir, source.name());
+            return Optional.of(new Volume(source.namespace(), name, target));
         } catch (IOException e) {
             throw new MoverException("cannot make a point-in-time copy of PersistentVolumeClaim/" + source.name()
                     + ": " + e.getMessage(), e);

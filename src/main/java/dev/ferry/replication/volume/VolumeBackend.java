@@ -21,10 +21,13 @@ public interface VolumeBackend {
 
     /**
      * The point-in-time copy a source mover works on: Direct returns {@code source} itself, Clone and Snapshot a
-     * copy named {@code name} that is labelled for cleanup by {@code owner} when {@code temporary}.
+     * copy named {@code name} that is labelled for cleanup by {@code owner} when {@code temporary}. Empty while
+     * VolSync's copy trigger holds the copy back (the source PVC is annotated
+     * {@code volsync.backube/use-copy-trigger} and its {@code copy-trigger} has not changed since the last copy);
+     * {@link CopyTriggerTimeoutException} once it has waited longer than ten minutes (at {@code now}).
      */
-    Volume ensurePvcFromSource(Volume source, String name, String copyMethod, Owner owner, boolean temporary)
-            throws MoverException;
+    Optional<Volume> ensurePvcFromSource(Volume source, String name, String copyMethod, Owner owner,
+            boolean temporary, Instant now) throws MoverException;
 
     /** A persistent volume Ferry provisions (destination volume, restic cache); not cleaned up between syncs. */
     Volume ensureNewPvc(String namespace, String name, Owner owner, String capacity, List<String> accessModes)

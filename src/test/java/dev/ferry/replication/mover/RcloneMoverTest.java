@@ -277,6 +277,53 @@ class RcloneMoverTest {
         assertThat(remote.resolve("paused/secret.txt")).exists();
     }
 
+    static void annotate(Path volumesRoot, String pvc, Map<String, String> annotations) throws Exception {
+        Path file = Files.createDirectories(volumesRoot.resolve(NS).resolve(".volsync/pvc")).resolve(pvc + ".properties");
+        java.util.Properties props = new java.util.Properties();
+        if (Files.exists(file)) {
+            try (var in = Files.newInputStream(file)) {
+                props.load(in);
+            }
+        }
+        props.putAll(annotations);
+        try (var out = Files.newOutputStream(file)) {
+            props.store(out, null);
+        }
+    }
+
+    @Test
+    void givenASourceUsingTheCopyTrigger_whenSynchronizing_thenItWaitsForANewTriggerReportsATimeoutAndThenSyncs()
+            throws Exception {
+        cluster.close();
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-05-01T10:00:00Z"));
+        cluster = new LocalCluster(base.resolve("triggered"), clock);
+        cluster.secret(NS, "rclone-secret", Map.of("rclone.conf", "[store]\ntype = local\n"));
+        Files.writeString(cluster.pvc(NS, "data").resolve("a.txt"), "quiesced\n");
+        annotate(cluster.volumesRoot, "data", Map.of("volsync.backube/use-copy-trigger", "true"));
+        ReplicationSource rs = source("one");
+
+        for (int pass = 0; pass < 3; pass++) {
+            cluster.reconciler.reconcile(rs);
+        }
+        assertThat(rs.status().synchronizing().orElseThrow().reason()).isEqualTo("SyncInProgress");
+        assertThat(cluster.jobs.get(NS, "volsync-rclone-src-app")).as("no copy, no job while waiting").isEmpty();
+        clock.advance(Duration.ofMinutes(11));
+        cluster.reconciler.reconcile(rs);
+        assertThat(rs.status().latestMoverStatus).isEqualTo(new MoverStatus(MoverStatus.FAILED,
+                "Timed out waiting for copy-trigger to be modified for pvc data"));
+        assertThat(rs.status().lastSyncTime).isNull();
+
+        annotate(cluster.volumesRoot, "data", Map.of("volsync.backube/copy-trigger", "backup-1"));
+        cluster.reconcileUntil(rs, s -> synced(s, "one"), Duration.ofSeconds(60));
+        assertThat(Files.readString(remote.resolve("bucket/a.txt"))).isEqualTo("quiesced\n");
+        java.util.Properties annotations = new java.util.Properties();
+        try (var in = Files.newInputStream(cluster.volumesRoot.resolve(NS).resolve(".volsync/pvc/data.properties"))) {
+            annotations.load(in);
+        }
+        assertThat(annotations).containsEntry("volsync.backube/latest-copy-status", "Completed")
+                .containsEntry("volsync.backube/latest-copy-trigger", "backup-1");
+    }
+
     @Test
     void givenASchedule_whenTheClockPassesTheNextFire_thenTheRealMoverSyncsAgain() throws Exception {
         cluster.close();

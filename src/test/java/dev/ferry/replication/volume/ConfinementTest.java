@@ -155,10 +155,10 @@ class ConfinementTest {
         Files.writeString(data.resolve("f"), "v1");
         Owner owner = new Owner("ReplicationSource", "team-a", "app", "uid-1");
         Volume copy = cluster.volumes.ensurePvcFromSource(cluster.volumes.get("team-a", "data"), "volsync-app-src",
-                "Clone", owner, true);
+                "Clone", owner, true, java.time.Instant.now()).orElseThrow();
         Files.writeString(data.resolve("f"), "v2");
         Volume again = cluster.volumes.ensurePvcFromSource(cluster.volumes.get("team-a", "data"), "volsync-app-src",
-                "Clone", owner, true);
+                "Clone", owner, true, java.time.Instant.now()).orElseThrow();
         assertThat(again.path()).isEqualTo(copy.path());
         assertThat(Files.readString(copy.path().resolve("f"))).as("idempotent: the copy is not redone").isEqualTo("v1");
         cluster.volumes.cleanup(new Owner("ReplicationSource", "team-a", "other", "uid-2"));

@@ -87,7 +87,8 @@ class LocalVolumeBackendTest {
         LocalVolumeBackend volumes = volumes();
         Volume gone = new Volume(NS, "data", root.resolve(NS).resolve("data"));
         Owner source = new Owner("ReplicationSource", NS, "app", "uid-rs");
-        assertThatThrownBy(() -> volumes.ensurePvcFromSource(gone, "volsync-app-src", "Clone", source, true))
+        assertThatThrownBy(() -> volumes.ensurePvcFromSource(gone, "volsync-app-src", "Clone", source, true,
+                Instant.now()))
                 .isInstanceOf(MoverException.class);
         assertThat(volumes.selectByLabel(NS, MoverConstants.LABEL_CLEANUP, source.uid()))
                 .as("a copy in place is always labelled: the labels come first").containsExactly("volsync-app-src");
@@ -103,5 +104,50 @@ class LocalVolumeBackendTest {
                 java.util.List.of("ReadWriteOnce"))).hasMessage("capacity must be provided when destinationPVC is not");
         assertThatThrownBy(() -> volumes.ensureNewPvc(NS, "volsync-backup-dst", OWNER, "1Gi", java.util.List.of()))
                 .hasMessage("accessModes must be provided when destinationPVC is not");
+    }
+    void annotate(String pvc, Map<String, String> annotations) throws Exception {
+        Map<String, String> meta = MetaStore.read(root.resolve(NS), "pvc", pvc);
+        meta.putAll(annotations);
+        MetaStore.write(root.resolve(NS), "pvc", pvc, meta);
+    }
+
+    Map<String, String> annotations(String pvc) throws Exception {
+        return MetaStore.read(root.resolve(NS), "pvc", pvc);
+    }
+
+    @Test
+    void givenASourceUsingTheCopyTrigger_whenItsTriggerChanges_thenOnlyThenIsItCopiedAndTheCopyMarkedCompleted()
+            throws Exception {
+        LocalVolumeBackend volumes = volumes();
+        Path data = Files.createDirectories(root.resolve(NS).resolve("data"));
+        Files.writeString(data.resolve("f"), "v1");
+        Volume source = volumes.get(NS, "data");
+        Owner rs = new Owner("ReplicationSource", NS, "app", "uid-rs");
+        annotate("data", Map.of("volsync.backube/use-copy-trigger", ""));
+        Instant t0 = Instant.parse("2026-05-01T10:00:00Z");
+
+        assertThat(volumes.ensurePvcFromSource(source, "volsync-app-src", "Snapshot", rs, true, t0))
+                .as("no trigger yet: wait").isEmpty();
+        assertThat(annotations("data")).containsEntry("volsync.backube/latest-copy-status", "WaitingForTrigger")
+                .containsEntry("volsync.backube/latest-copy-trigger-waiting-since", "2026-05-01T10:00:00Z");
+        assertThat(volumes.find(NS, "volsync-app-src")).isEmpty();
+
+        annotate("data", Map.of("volsync.backube/copy-trigger", "quiesced-1"));
+        Volume copy = volumes.ensurePvcFromSource(source, "volsync-app-src", "Snapshot", rs, true,
+                t0.plusSeconds(30)).orElseThrow();
+        assertThat(Files.readString(copy.path().resolve("f"))).isEqualTo("v1");
+        assertThat(annotations("data")).containsEntry("volsync.backube/latest-copy-status", "Completed")
+                .containsEntry("volsync.backube/latest-copy-trigger", "quiesced-1")
+                .doesNotContainKey("volsync.backube/latest-copy-trigger-waiting-since");
+
+        volumes.cleanup(rs);
+        assertThat(volumes.ensurePvcFromSource(source, "volsync-app-src", "Snapshot", rs, true, t0.plusSeconds(60)))
+                .as("the same trigger again: the next sync waits for a new one").isEmpty();
+        assertThatThrownBy(() -> volumes.ensurePvcFromSource(source, "volsync-app-src", "Snapshot", rs, true,
+                t0.plusSeconds(60).plus(java.time.Duration.ofMinutes(10)).plusSeconds(1)))
+                .isInstanceOf(CopyTriggerTimeoutException.class)
+                .hasMessage("Timed out waiting for copy-trigger to be modified for pvc data");
+        assertThat(volumes.ensurePvcFromSource(source, "volsync-app-src", "Direct", rs, true, t0))
+                .as("Direct works on the live volume: no trigger").contains(source);
     }
 }

@@ -93,8 +93,12 @@ final class RcloneMover implements Mover {
         if (isSource) {
             ReplicationSource source = (ReplicationSource) object;
             String pvc = source.spec().sourcePVC() == null ? "" : source.spec().sourcePVC();
-            data = env.volumes().ensurePvcFromSource(env.volumes().get(ns, pvc), "volsync-" + owner.name() + "-src",
-                    volume.copyMethod(), owner, true);
+            Optional<Volume> copy = JobMovers.sourceVolume(env, owner, object.status(), env.volumes().get(ns, pvc),
+                    volume.copyMethod());
+            if (copy.isEmpty()) {
+                return Result.retryAfter(JobMovers.COPY_TRIGGER_RECHECK);
+            }
+            data = copy.get();
         } else {
             data = JobMovers.destinationVolume(env, owner, volume.destinationPVC(), "dest", volume.capacity(),
                     volume.accessModes());

@@ -93,8 +93,12 @@ final class ResticSourceMover implements Mover {
         String ns = owner.namespace();
         String name = owner.name();
         String pvc = source.spec().sourcePVC() == null ? "" : source.spec().sourcePVC();
-        Volume data = env.volumes().ensurePvcFromSource(env.volumes().get(ns, pvc), "volsync-" + name + "-src",
-                spec.copyMethod(), owner, true);
+        Optional<Volume> copy = JobMovers.sourceVolume(env, owner, source.status(), env.volumes().get(ns, pvc),
+                spec.copyMethod());
+        if (copy.isEmpty()) {
+            return Result.retryAfter(JobMovers.COPY_TRIGGER_RECHECK);
+        }
+        Volume data = copy.get();
         List<String> cacheModes = spec.cacheAccessModes() != null && !spec.cacheAccessModes().isEmpty()
                 ? spec.cacheAccessModes()
                 : spec.accessModes() != null && !spec.accessModes().isEmpty() ? spec.accessModes()

@@ -1,6 +1,7 @@
 package dev.ferry.replication.mover.rsync;
 
 import java.util.Map;
+import java.util.Optional;
 
 import dev.ferry.replication.api.ReplicationSource;
 import dev.ferry.replication.api.RsyncSourceSpec;
@@ -44,8 +45,11 @@ final class RsyncSourceMover implements Mover {
             throw new MoverException("persistentvolumeclaims \"\" not found");
         }
         Volume original = env.volumes().get(ns, source.spec().sourcePVC());
-        Volume data = env.volumes().ensurePvcFromSource(original, "volsync-" + name + "-src", spec.copyMethod(),
-                owner, true);
+        Optional<Volume> copy = JobMovers.sourceVolume(env, owner, source.status(), original, spec.copyMethod());
+        if (copy.isEmpty()) {
+            return Result.retryAfter(JobMovers.COPY_TRIGGER_RECHECK);
+        }
+        Volume data = copy.get();
         Map<String, byte[]> keys;
         String ownSecret;
         if (spec.sshKeys() != null && !spec.sshKeys().isEmpty()) {
