@@ -1,6 +1,7 @@
 package dev.ferry.replication.mover;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -28,13 +29,23 @@ public final class MoverLogs {
     }
 
     public static String filter(String logs, Predicate<String> keep, MoverSettings settings) {
-        String kept = settings.logDebug() ? logs.strip()
-                : logs.lines().filter(keep).collect(Collectors.joining("\n"));
+        String considered = lastLines(logs, settings.logTailLines());
+        String kept = settings.logDebug() ? considered.strip()
+                : considered.lines().filter(keep).collect(Collectors.joining("\n"));
         return tail(kept, settings.logMaxBytes());
     }
 
     public static String all(String logs, MoverSettings settings) {
-        return tail(logs.strip(), settings.logMaxBytes());
+        return tail(lastLines(logs, settings.logTailLines()).strip(), settings.logMaxBytes());
+    }
+
+    /** The last {@code count} lines of the log, as a pod log's {@code tailLines} gives them; all when negative. */
+    static String lastLines(String logs, int count) {
+        if (count < 0) {
+            return logs;
+        }
+        List<String> lines = logs.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
     }
 
     static String tail(String text, int maxBytes) {

@@ -116,5 +116,9 @@ public interface ReplicationConfig {
 
         @WithDefault("false")
         boolean debug();
+
+        /** VolSync's {@code MOVER_LOG_TAIL_LINES}: the last lines of a job's log considered; negative: all. */
+        @WithDefault("-1")
+        int tailLines();
     }
 }

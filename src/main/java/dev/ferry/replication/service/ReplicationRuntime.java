@@ -64,7 +64,8 @@ public class ReplicationRuntime {
         MoverSettings settings = new MoverSettings(config.tools().rsync(), config.tools().rclone(),
                 config.tools().restic(), config.tools().sync(), config.bindAddress(), config.rsync().compress(),
                 config.rsync().sparse(), config.rsync().retryDelay(), config.rclone().checksum(),
-                config.moverLog().maxBytes(), config.moverLog().debug());
+                config.moverLog().maxBytes(), config.moverLog().debug(),
+                config.moverLog().tailLines());
         this.env = new MoverEnvironment(volumes, new LocalSecretStore(config.secretsRoot()),
                 new LocalConfigMapStore(config.configmapsRoot()), new LocalServiceBackend(config.volumesRoot(), config.bindAddress()), jobs, clock, settings);
         this.catalog = new Catalog().register(new RsyncBuilder(version(config.tools().rsync(), "--version")))

@@ -9,10 +9,24 @@ import org.junit.jupiter.api.Test;
 class MoverLogsTest {
 
     static MoverSettings limit(int maxBytes) {
+        return limit(maxBytes, -1);
+    }
+
+    static MoverSettings limit(int maxBytes, int tailLines) {
         MoverSettings d = MoverSettings.defaults();
         return new MoverSettings(d.rsyncBinary(), d.rcloneBinary(), d.resticBinary(), d.syncBinary(),
                 d.bindAddress(), d.rsyncCompress(), d.rsyncSparse(), d.rsyncRetryDelay(), d.rcloneChecksum(),
-                maxBytes, false);
+                maxBytes, false, tailLines);
+    }
+
+    @Test
+    void givenATailLineLimit_whenFiltered_thenOnlyTheLastLinesOfTheLogAreConsidered() {
+        String logs = "sent 1\nnoise\nsent 2\nnoise\n";
+        var keep = MoverLogs.anyOf(Pattern.compile("^sent"));
+        assertThat(MoverLogs.filter(logs, keep, limit(1024, -1))).isEqualTo("sent 1\nsent 2");
+        assertThat(MoverLogs.filter(logs, keep, limit(1024, 3))).isEqualTo("sent 2");
+        assertThat(MoverLogs.filter(logs, keep, limit(1024, 0))).isEmpty();
+        assertThat(MoverLogs.all(logs, limit(1024, 2))).isEqualTo("sent 2\nnoise");
     }
 
     @Test

@@ -74,7 +74,7 @@ public final class LocalCluster implements AutoCloseable {
     public static MoverSettings settings(boolean rcloneChecksum, String syncBinary) {
         return new MoverSettings("rsync", "rclone", "restic", syncBinary, "127.0.0.1", false,
                 !"false".equals(System.getProperty("ferry.bench.rsync-sparse")), Duration.ofMillis(100),
-                rcloneChecksum, 1024, false);
+                rcloneChecksum, 1024, false, -1);
     }
 
     private static String recordingSync(Path base) throws IOException {
