@@ -77,11 +77,6 @@ public class ReplicationRepository {
                 .map(ReplicationRepository::first);
     }
 
-    public Uni<List<ObjectRef>> all() {
-        return pool.query("SELECT kind, namespace, name FROM replication_objects").execute()
-                .map(ReplicationRepository::refs);
-    }
-
     /** The objects of a kind whose latest record came from one of {@code partitions}, or whose partition is unknown. */
     public Uni<List<ObjectRef>> inPartitions(String kind, Collection<Integer> partitions) {
         return pool.preparedQuery("SELECT kind, namespace, name FROM replication_objects WHERE kind = $1 "

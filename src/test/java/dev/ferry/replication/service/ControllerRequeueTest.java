@@ -116,11 +116,6 @@ class ControllerRequeueTest {
         }
 
         @Override
-        public Uni<List<ObjectRef>> all() {
-            return Uni.createFrom().item(List.copyOf(rows.keySet()));
-        }
-
-        @Override
         public Uni<List<ObjectRef>> inPartitions(String kind, java.util.Collection<Integer> partitions) {
             return Uni.createFrom().item(rows.values().stream().filter(r -> r.ref().kind().equals(kind)
                     && (r.partition() == null || partitions.contains(r.partition()))).map(StoredObject::ref).toList());

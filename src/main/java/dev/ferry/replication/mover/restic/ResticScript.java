@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -93,8 +94,8 @@ final class ResticScript {
             }
             if (gcsCredentials.isPresent()) {
                 Path dir = Files.createDirectory(ctx.tmp().resolve("credentials"));
-                Path file = Files.createFile(dir.resolve("gcs.json"), java.nio.file.attribute.PosixFilePermissions
-                        .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                Path file = Files.createFile(dir.resolve("gcs.json"),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.write(file, gcsCredentials.get());
                 env.put("GOOGLE_APPLICATION_CREDENTIALS", file.toString());
             }
