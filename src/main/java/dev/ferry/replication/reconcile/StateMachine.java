@@ -114,14 +114,15 @@ public final class StateMachine {
                     "Synchronization in-progress", now());
             return new MachineResult(result.requeueAfter().orElse(null), null);
         }
-        machine.metrics().outOfSync(false);
         if (result.image() != null) {
             try {
                 machine.setLatestImage(result.image());
             } catch (MoverException e) {
+                // Not complete yet, so not in sync either.
                 return new MachineResult(Result.IN_PROGRESS_RECHECK, e);
             }
         }
+        machine.metrics().outOfSync(false);
         transitionToCleaningUp(machine);
         return MachineResult.none();
     }

@@ -57,6 +57,9 @@ class StateMachineTest {
         }
     }
 
+    /** Thrown once by the next setLatestImage (marking the previous image failed). */
+    MoverException imageFailure;
+
     MachineResult pass() {
         ObjectMetrics objectMetrics = metrics.forObject("ns", "obj", "source", mover.name());
         return machine.run(new StateMachine.Machine() {
@@ -81,7 +84,12 @@ class StateMachineTest {
             }
 
             @Override
-            public void setLatestImage(TypedLocalObjectReference image) {
+            public void setLatestImage(TypedLocalObjectReference image) throws MoverException {
+                if (imageFailure != null) {
+                    MoverException failure = imageFailure;
+                    imageFailure = null;
+                    throw failure;
+                }
             }
         });
     }
@@ -237,5 +245,20 @@ class StateMachineTest {
         assertThat(CronSchedule.parse("@daily").next(t)).isEqualTo(Instant.parse("2026-03-05T00:00:00Z"));
         assertThat(CronSchedule.parse("@monthly").next(t)).isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
         assertThat(CronSchedule.parse("0 0 * * 0").next(t)).isEqualTo(Instant.parse("2026-03-08T00:00:00Z"));
+    }
+    @Test
+    void givenAnImageWhosePredecessorCannotBeMarked_whenSynchronizeCompletes_thenTheSyncIsNeitherDoneNorInSync() {
+        pass();
+        mover.answers.add(Result.completeWithImage(TypedLocalObjectReference.volumeSnapshot("img-2")));
+        imageFailure = new MoverException("cannot label VolumeSnapshot/img-1");
+        MachineResult failed = pass();
+        assertThat(failed.error()).hasMessage("cannot label VolumeSnapshot/img-1");
+        assertThat(failed.requeueAfter()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(State.of(status)).isEqualTo(State.SYNCHRONIZING);
+        assertThat(status.lastSyncTime).isNull();
+        assertThat(metrics.outOfSync.get("ns/obj/source")).as("not reported in sync").isNotEqualTo(false);
+        pass();
+        assertThat(State.of(status)).isEqualTo(State.CLEANING_UP);
+        assertThat(metrics.outOfSync.get("ns/obj/source")).isFalse();
     }
 }
