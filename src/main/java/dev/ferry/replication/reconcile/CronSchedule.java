@@ -33,10 +33,30 @@ public final class CronSchedule {
 
     public static CronSchedule parse(String spec) throws MoverException {
         String expression = DESCRIPTORS.getOrDefault(spec.strip(), spec.strip());
+        String[] fields = expression.split("\\s+");
+        if (fields.length == 5) {
+            checkDayOfWeek(spec, fields[4]);
+        }
         try {
             return new CronSchedule(ExecutionTime.forCron(PARSER.parse(expression)));
         } catch (IllegalArgumentException e) {
             throw new MoverException("failed to parse cronspec \"" + spec + "\": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Days of the week are 0-6 (Sunday is 0) for robfig's parser, which VolSync uses; the UNIX definition here also
+     * takes 7 for Sunday, which VolSync refuses.
+     */
+    private static void checkDayOfWeek(String spec, String field) throws MoverException {
+        for (String item : field.split(",")) {
+            String range = item.contains("/") ? item.substring(0, item.indexOf('/')) : item;
+            for (String bound : range.split("-")) {
+                if (bound.matches("\\d+") && Integer.parseInt(bound) > 6) {
+                    throw new MoverException("failed to parse cronspec \"" + spec + "\": end of range ("
+                            + Integer.parseInt(bound) + ") above maximum (6): " + item);
+                }
+            }
         }
     }
 

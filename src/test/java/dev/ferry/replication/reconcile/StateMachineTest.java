@@ -246,6 +246,19 @@ class StateMachineTest {
         assertThat(CronSchedule.parse("@monthly").next(t)).isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
         assertThat(CronSchedule.parse("0 0 * * 0").next(t)).isEqualTo(Instant.parse("2026-03-08T00:00:00Z"));
     }
+
+    @Test
+    void givenADayOfWeekOf7_whenParsed_thenItIsRefusedAsRobfigCronRefusesIt() throws Exception {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CronSchedule.parse("0 0 * * 7"))
+                .isInstanceOf(MoverException.class).hasMessageContaining("end of range (7) above maximum (6): 7");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CronSchedule.parse("0 0 * * 1,5-7"))
+                .hasMessageContaining("end of range (7) above maximum (6): 5-7");
+        Instant t = Instant.parse("2026-03-04T05:06:07Z");
+        assertThat(CronSchedule.parse("0 0 * * */7").next(t)).as("a step of 7 is no day 7")
+                .isEqualTo(Instant.parse("2026-03-08T00:00:00Z"));
+        assertThat(CronSchedule.parse("0 0 * * 6").next(t)).isEqualTo(Instant.parse("2026-03-07T00:00:00Z"));
+    }
+
     @Test
     void givenAnImageWhosePredecessorCannotBeMarked_whenSynchronizeCompletes_thenTheSyncIsNeitherDoneNorInSync() {
         pass();
