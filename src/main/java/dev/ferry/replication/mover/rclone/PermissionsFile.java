@@ -6,8 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * {@code permissions.facl}, the ACLs the rclone mover carries beside the data, in VolSync's layout: VolSync runs
@@ -45,27 +44,47 @@ final class PermissionsFile {
     record Restorable(String text, int dropped) {
     }
 
+    /**
+     * Rebuilt from what is understood, never copied through: setfacl reads any line whose text after blanks starts
+     * with {@code #} and, after more blanks, {@code file:} as a new file, so only a canonical form of the recognised
+     * lines (a file, its owner, group and flags, its ACL entries) reaches it; anything else is dropped.
+     */
     static Restorable forVolume(String facl, Path volume) throws IOException {
         Path root = volume.toRealPath();
-        List<String> kept = new ArrayList<>();
+        StringBuilder kept = new StringBuilder();
         int dropped = 0;
         boolean keep = false;
         for (String line : facl.split("\n", -1)) {
-            if (line.startsWith(FILE_PREFIX)) {
-                String relative = relative(line.substring(FILE_PREFIX.length()));
-                keep = relative != null && inside(root, relative);
-                if (keep) {
-                    line = FILE_PREFIX + relative;
-                } else {
-                    dropped++;
+            String text = line.strip();
+            if (text.startsWith("#")) {
+                String comment = text.substring(1).strip();
+                if (comment.startsWith("file:")) {
+                    String name = comment.substring("file:".length()).strip();
+                    String relative = relative(name);
+                    keep = relative != null && inside(root, relative);
+                    if (keep) {
+                        kept.append(kept.isEmpty() ? "" : "\n").append(FILE_PREFIX).append(relative).append('\n');
+                    } else {
+                        dropped++;
+                    }
+                } else if (keep && HEADER.matcher(comment).matches()) {
+                    kept.append("# ").append(comment).append('\n');
                 }
-            }
-            if (keep) {
-                kept.add(line);
+            } else if (keep && ENTRY.matcher(text).matches()) {
+                kept.append((text.contains("#") ? text.substring(0, text.indexOf('#')) : text).strip()).append('\n');
             }
         }
-        return new Restorable(String.join("\n", kept) + "\n", dropped);
+        if (!kept.isEmpty()) {
+            kept.append('\n');
+        }
+        return new Restorable(kept.toString(), dropped);
     }
+
+    /** The comments setfacl acts on besides the file: its owner, group and flags. */
+    private static final Pattern HEADER = Pattern.compile("(owner|group):\\s*[^\\s:#]+|flags:\\s*[sut-]{3}");
+    /** An ACL entry as getfacl writes it, with its optional "#effective:" comment. */
+    private static final Pattern ENTRY = Pattern.compile(
+            "(default:)?(user|group|mask|other):[^\\s:#]*:[rwxX-]{3}(\\s*#effective:[rwx-]{3})?");
 
     /** {@code data} → {@code .}, {@code data/x} → {@code x} (still escaped as getfacl escapes); else null. */
     private static String relative(String name) {
@@ -78,7 +97,7 @@ final class PermissionsFile {
 
     private static boolean inside(Path root, String escaped) throws IOException {
         String name = unescape(escaped);
-        if (name.startsWith("/") || name.indexOf('\0') >= 0) {
+        if (name.startsWith("/") || name.indexOf('\0') >= 0 || !name.equals(name.strip())) {
             return false;
         }
         for (String part : name.split("/")) {

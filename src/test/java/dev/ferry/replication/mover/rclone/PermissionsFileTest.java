@@ -50,4 +50,22 @@ class PermissionsFileTest {
         assertThat(PermissionsFile.unescape("\\303\\251t\\303\\251")).isEqualTo("été");
         assertThat(PermissionsFile.unescape("trailing\\01")).isEqualTo("trailing\\01");
     }
+    @Test
+    void givenHeadersSetfaclWouldReadButAStrictPrefixWouldNot_whenRestored_thenTheyStartDroppedEntriesNotKeptOnes()
+            throws Exception {
+        Path volume = Files.createDirectories(base.resolve("ns/volume"));
+        Files.writeString(volume.resolve("x"), "x");
+        String remote = entry("data", "rwx")
+                + "#file: /etc/passwd\nuser::rwx\n\n"
+                + " # file: /etc/shadow\n# owner: nobody\nuser::rwx\n\n"
+                + "#\tfile:\tdata/../../outside\nuser::rwx\n\n"
+                + "# file: data/x\n# owner: root\n# flags: --t\n# something: else\nuser::rw-\n"
+                + "user:nobody:r--\t#effective:r--\ngarbage line\nuser:a b:rwx\nother::r--\n\n";
+
+        PermissionsFile.Restorable restorable = PermissionsFile.forVolume(remote, volume);
+
+        assertThat(restorable.text()).isEqualTo(entry(".", "rwx")
+                + "# file: x\n# owner: root\n# flags: --t\nuser::rw-\nuser:nobody:r--\nother::r--\n\n");
+        assertThat(restorable.dropped()).isEqualTo(3);
+    }
 }
