@@ -6,8 +6,9 @@ import dev.ferry.replication.api.ObjectKey;
 
 /**
  * Which objects this instance reconciles. Instances share the objects' topics in one consumer group; an object
- * belongs to the instance assigned the partition its latest record came from, so that no two instances run its
- * movers at once, and every object has an instance while any runs.
+ * belongs to the instance assigned the partition its latest record came from, so that every object has one instance
+ * while any runs, and two run its movers at once only during a hand-over (at most the hand-over grace, after which
+ * the previous holder stops them).
  */
 public interface Ownership {
 

@@ -89,7 +89,12 @@ public class PartitionOwnership implements Ownership, KafkaConsumerRebalanceList
         byKind(partitions).forEach((kind, assigned) -> {
             String topic = partitions.stream().filter(p -> kind.equals(kindOfTopic.get(p.topic()))).findFirst()
                     .orElseThrow().topic();
-            partitionCounts.put(kind, consumer.partitionsFor(topic).size());
+            try {
+                partitionCounts.put(kind, consumer.partitionsFor(topic).size());
+            } catch (RuntimeException e) {
+                // Only rows without a stored partition need the count; they wait for the next assignment.
+                LOG.warnf("%s: partition count unknown (%s)", topic, e.getMessage());
+            }
             owned.computeIfAbsent(kind, k -> ConcurrentHashMap.newKeySet()).addAll(assigned);
             LOG.infof("%s partitions assigned: %s", kind, assigned);
             listeners.forEach(l -> l.assigned(kind, assigned));
@@ -108,7 +113,10 @@ public class PartitionOwnership implements Ownership, KafkaConsumerRebalanceList
 
     private void release(Collection<TopicPartition> partitions) {
         byKind(partitions).forEach((kind, revoked) -> {
-            owned.getOrDefault(kind, Set.of()).removeAll(revoked);
+            owned.computeIfPresent(kind, (k, mine) -> {
+                mine.removeAll(revoked);
+                return mine;
+            });
             LOG.infof("%s partitions revoked: %s", kind, revoked);
             listeners.forEach(l -> l.revoked(kind, revoked));
         });

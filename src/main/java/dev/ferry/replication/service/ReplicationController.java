@@ -122,14 +122,18 @@ public class ReplicationController {
 
             @Override
             public void revoked(String kind, Set<Integer> partitions) {
-                try {
-                    timer.schedule(() -> release(kind), handoverGrace);
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                    // Shutting down: the runtime stops every job itself.
-                    LOG.debugf("%s partitions %s revoked at shutdown", kind, partitions);
-                }
+                scheduleQuietly(() -> release(kind), handoverGrace);
             }
         });
+    }
+
+    private void scheduleQuietly(Runnable task, Duration delay) {
+        try {
+            timer.schedule(task, delay);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Shutting down: the runtime stops every job itself.
+            LOG.debug("hand-over not scheduled: shutting down");
+        }
     }
 
     /** Created with the application, so that it hears of the first partition assignment. */
@@ -154,19 +158,29 @@ public class ReplicationController {
     /** Stops what runs here for objects of a kind no longer this instance's (their new owner runs them). */
     private void release(String kind) {
         keys.forEach((ref, state) -> {
-            Owner owner;
-            synchronized (state) {
-                if (!ref.kind().equals(kind) || state.owner == null
-                        || ownership.owns(kind, ref.key(), state.partition)) {
-                    return;
-                }
-                owner = state.owner;
-                state.owner = null;
-                cancelTimer(state);
+            if (ref.kind().equals(kind)) {
+                stopIfNotOwned(ref, state);
             }
-            LOG.infof("%s: handed over to the instance that holds its partition; stopping its jobs here", ref);
-            jobs.deleteOwned(owner);
         });
+    }
+
+    /**
+     * Stops the object's jobs here if its partition is another instance's now: after a rebalance took it, or after
+     * its latest record came from another partition (the topic grew, the producer's partitioner changed).
+     */
+    private void stopIfNotOwned(ObjectRef ref, KeyState state) {
+        Owner owner;
+        synchronized (state) {
+            if (state.owner == null || ownership.owns(ref.kind(), ref.key(), state.partition)) {
+                return;
+            }
+            owner = state.owner;
+            state.owner = null;
+            state.published = null;
+            cancelTimer(state);
+        }
+        LOG.infof("%s: handed over to the instance that holds its partition; stopping its jobs here", ref);
+        jobs.deleteOwned(owner);
     }
 
     private void ownerChanged(Owner owner) {
@@ -263,6 +277,12 @@ public class ReplicationController {
         StoredObject row = found.get();
         if (!ownership.owns(ref.kind(), ref.key(), row.partition())) {
             LOG.debugf("%s: its partition is another instance's", ref);
+            synchronized (state) {
+                if (state.owner != null) {
+                    // It ran here before: what it runs stops once the hand-over grace has passed.
+                    state.partition = row.partition();
+                }
+            }
             return new Outcome(null, null, null, null);
         }
         synchronized (state) {
@@ -359,6 +379,7 @@ public class ReplicationController {
     private void done(ObjectRef ref, KeyState state, Outcome outcome, Throwable failure) {
         Duration next = null;
         boolean again;
+        boolean handedOver;
         synchronized (state) {
             state.running = false;
             Exception passError = outcome == null || outcome.pass() == null ? null : outcome.pass().result().error();
@@ -382,6 +403,12 @@ public class ReplicationController {
             }
             again = state.dirty || state.finalizing != null;
             state.dirty = false;
+            handedOver = state.owner != null && !ownership.owns(ref.kind(), ref.key(), state.partition);
+        }
+        if (handedOver) {
+            // A pass that began before its partition went may have started a job; a later one sees it is not
+            // this instance's. Either way, what it runs here stops after the grace, unless the partition returns.
+            scheduleQuietly(() -> stopIfNotOwned(ref, state), handoverGrace);
         }
         if (again) {
             enqueue(ref);

@@ -426,4 +426,25 @@ class ControllerRequeueTest {
         timer.fire();
         assertThat(cluster.jobs.get(NS, "volsync-rclone-src-mine")).as("the new owner runs it now").isEmpty();
     }
+    @Test
+    void givenAnObjectWhoseLatestRecordCameFromAnotherPartition_whenItsNextPassRuns_thenItsJobsStopHereAfterTheGrace()
+            throws Exception {
+        HandOwnership ownership = new HandOwnership();
+        ReplicationController controller = controller(new Reconciler(
+                new Catalog().register(new RcloneBuilder("rclone")), cluster.env, cluster.metrics, ns -> false),
+                ownership);
+        ObjectRef mine = store(pausedRclone("mine"));
+        ownership.assign(ReplicationSource.KIND, 0);
+        assertThat(cluster.jobs.get(NS, "volsync-rclone-src-mine")).isPresent();
+
+        StoredObject row = repository.rows.get(mine);
+        repository.rows.put(mine, new StoredObject(mine, row.uid(), row.generation(), row.createdAt(), row.object(),
+                row.invalid(), row.status(), 1));
+        controller.enqueue(mine);
+        assertThat(cluster.jobs.get(NS, "volsync-rclone-src-mine")).as("not before the grace").isPresent();
+        clock.advance(Duration.ofSeconds(10));
+        timer.fire();
+        assertThat(cluster.jobs.get(NS, "volsync-rclone-src-mine")).as("partition 1 is another instance's")
+                .isEmpty();
+    }
 }
