@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -59,7 +60,7 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
         this.retryDelay = retryDelay;
         this.scratchRoot = scratchRoot;
         ProcessHandle self = ProcessHandle.current();
-        this.runnerDir = scratchRoot.resolve(self.pid() + "-" + startMillis(self));
+        this.runnerDir = scratchRoot.resolve(self.pid() + "-" + startStamp(self));
         reapLeftovers();
         this.clock = clock;
     }
@@ -133,10 +134,21 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
      * may share the scratch root.
      */
     private void reapLeftovers() {
-        try (var runners = Files.list(Files.createDirectories(scratchRoot))) {
+        try {
+            if (!trusted(createPrivate(scratchRoot))) {
+                LOG.warnf("Not clearing what earlier runs left in %s: it is not this user's alone (owner or write "
+                        + "permission); a private scratch directory (ferry.replication.scratch-dir) is safer",
+                        scratchRoot);
+                return;
+            }
+        } catch (IOException e) {
+            LOG.warnf("Cannot prepare %s: %s", scratchRoot, e.getMessage());
+            return;
+        }
+        try (var runners = Files.list(scratchRoot)) {
             for (Path dir : runners.toList()) {
                 java.util.regex.Matcher id = RUNNER.matcher(dir.getFileName().toString());
-                if (dir.equals(runnerDir) || !id.matches()
+                if (dir.equals(runnerDir) || !id.matches() || !trusted(dir)
                         || alive(Long.parseLong(id.group(1)), Long.parseLong(id.group(2)))) {
                     continue;
                 }
@@ -144,9 +156,12 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
                 if (Files.isDirectory(pids)) {
                     try (var recorded = Files.list(pids)) {
                         for (Path record : recorded.toList()) {
+                            if (!trusted(record)) {
+                                continue;
+                            }
                             long pid = Long.parseLong(record.getFileName().toString());
                             long started = Long.parseLong(Files.readString(record).strip());
-                            ProcessHandle.of(pid).filter(p -> startMillis(p) == started).ifPresent(p -> {
+                            ProcessHandle.of(pid).filter(p -> startStamp(p) == started && sameUser(p)).ifPresent(p -> {
                                 LOG.infof("Stopping %s (pid %d), left running by a Ferry process that ended",
                                         p.info().command().orElse("a mover tool"), pid);
                                 p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -196,21 +211,53 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
     /** A runner's directory: its process's PID and start time. */
     private static final java.util.regex.Pattern RUNNER = java.util.regex.Pattern.compile("(\\d+)-(-?\\d+)");
 
-    private static boolean alive(long pid, long startMillis) {
-        return ProcessHandle.of(pid).filter(p -> startMillis(p) == startMillis).isPresent();
+    private static boolean alive(long pid, long startStamp) {
+        return ProcessHandle.of(pid).filter(p -> startStamp(p) == startStamp).isPresent();
     }
 
-    /** A process's start time, which with its PID names it uniquely (PIDs are reused). */
-    static long startMillis(ProcessHandle process) {
-        return process.info().startInstant().map(Instant::toEpochMilli).orElse(-1L);
+    /**
+     * A process's start, which with its PID names it uniquely (PIDs are reused): on Linux the clock ticks since boot
+     * at which it started ({@code /proc/<pid>/stat}), which no change of the wall clock moves; elsewhere its start
+     * time in milliseconds.
+     */
+    static long startStamp(ProcessHandle process) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+            // Fields after the command name, which is in parentheses and may hold spaces: state is field 3, and
+            // the start time field 22.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[19]);
+        } catch (IOException | RuntimeException e) {
+            return process.info().startInstant().map(Instant::toEpochMilli).orElse(-1L);
+        }
+    }
+
+    /** Only this user's own files and directories, writable by nobody else, are believed. */
+    private static boolean trusted(Path path) throws IOException {
+        Set<java.nio.file.attribute.PosixFilePermission> permissions = Files.getPosixFilePermissions(path,
+                LinkOption.NOFOLLOW_LINKS);
+        return Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))
+                && !permissions.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+                && !permissions.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+    }
+
+    /** Only processes of this user are ever stopped. */
+    private static boolean sameUser(ProcessHandle process) {
+        return process.info().user().equals(ProcessHandle.current().info().user());
+    }
+
+    /** Creates the directories missing (readable by this user alone); the directory. */
+    private static Path createPrivate(Path dir) throws IOException {
+        return Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
     }
 
     /** Records a tool's PID while it runs, so that a later runner can stop it if this process dies first. */
     private void record(Process process) {
         try {
-            Path pids = Files.createDirectories(runnerDir.resolve(PIDS));
+            Path pids = createPrivate(runnerDir.resolve(PIDS));
             Files.writeString(pids.resolve(String.valueOf(process.pid())),
-                    String.valueOf(startMillis(process.toHandle())));
+                    String.valueOf(startStamp(process.toHandle())));
         } catch (IOException e) {
             LOG.debugf("cannot record pid %d: %s", process.pid(), e.getMessage());
         }
@@ -290,7 +337,7 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
             int code;
             Path tmp = null;
             try {
-                tmp = Files.createTempDirectory(Files.createDirectories(runnerDir), spec.name() + "-");
+                tmp = Files.createTempDirectory(createPrivate(runnerDir), spec.name() + "-");
                 code = spec.script().run(new Context(log, myStop, tmp));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

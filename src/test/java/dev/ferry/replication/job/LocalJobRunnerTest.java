@@ -132,7 +132,7 @@ class LocalJobRunnerTest {
     }
     static Path runnerDir(Path scratch, ProcessHandle runner) throws Exception {
         return java.nio.file.Files.createDirectories(scratch.resolve(runner.pid() + "-"
-                + LocalJobRunner.startMillis(runner)).resolve("pids"));
+                + LocalJobRunner.startStamp(runner)).resolve("pids"));
     }
 
     @Test
@@ -144,7 +144,7 @@ class LocalJobRunnerTest {
         Path deadPids = java.nio.file.Files.createDirectories(scratch.resolve(deadFerry.pid() + "-1700000000000")
                 .resolve("pids"));
         java.nio.file.Files.writeString(deadPids.resolve(String.valueOf(orphan.pid())),
-                String.valueOf(LocalJobRunner.startMillis(orphan.toHandle())));
+                String.valueOf(LocalJobRunner.startStamp(orphan.toHandle())));
         Path leftSecret = java.nio.file.Files.createDirectories(deadPids.getParent().resolve("volsync-src-app-1"))
                 .resolve("password");
         java.nio.file.Files.writeString(leftSecret, "secret");
@@ -153,7 +153,7 @@ class LocalJobRunnerTest {
         Process liveTool = new ProcessBuilder("sleep", "60").start();
         Path livePids = runnerDir(scratch, liveFerry.toHandle());
         java.nio.file.Files.writeString(livePids.resolve(String.valueOf(liveTool.pid())),
-                String.valueOf(LocalJobRunner.startMillis(liveTool.toHandle())));
+                String.valueOf(LocalJobRunner.startStamp(liveTool.toHandle())));
         try (LocalJobRunner next = new LocalJobRunner(executor, timer, Duration.ofMillis(10), scratch,
                 Clock.systemUTC())) {
             assertThat(orphan.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
@@ -180,5 +180,24 @@ class LocalJobRunnerTest {
         assertThat(record).exists();
         assertThat(awaitEnd("short").succeeded()).isEqualTo(1);
         assertThat(record).doesNotExist();
+    }
+    @Test
+    void givenARecordAnotherUserCouldHaveWritten_whenARunnerStarts_thenItStopsNothingOnItsWord() throws Exception {
+        Process victim = new ProcessBuilder("sleep", "60").start();
+        Process deadFerry = new ProcessBuilder("true").start();
+        deadFerry.waitFor();
+        Path pids = java.nio.file.Files.createDirectories(scratch.resolve(deadFerry.pid() + "-1700000000000")
+                .resolve("pids"));
+        Path record = java.nio.file.Files.writeString(pids.resolve(String.valueOf(victim.pid())),
+                String.valueOf(LocalJobRunner.startStamp(victim.toHandle())));
+        java.nio.file.Files.setPosixFilePermissions(record,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        try (LocalJobRunner next = new LocalJobRunner(executor, timer, Duration.ofMillis(10), scratch,
+                Clock.systemUTC())) {
+            assertThat(victim.onExit().completeOnTimeout(victim, 2, TimeUnit.SECONDS).get().isAlive())
+                    .as("a record writable by others names no process to stop").isTrue();
+        } finally {
+            victim.destroyForcibly();
+        }
     }
 }
