@@ -34,14 +34,16 @@ public class ReplicationRepository {
 
     /**
      * Stores the latest record of an object (keeping its uid and creation time; the generation grows when the spec
-     * changes) and returns the row. With {@code uidGiven} (the record named its uid), a stored object of another uid
-     * is a different object of the same name: nothing is written and the answer is empty.
+     * changes) and returns the row. With {@code uidGiven} (the record named its uid), a stored object that was given
+     * another uid is a different object of the same name: nothing is written and the answer is empty. (One whose uid
+     * Ferry made up is the same object, whatever uid a later record names.)
      */
     public Uni<Optional<StoredObject>> upsert(ObjectRef ref, UUID uid, boolean uidGiven, String objectJson,
             String invalid, int partition) {
         return pool.preparedQuery("""
-                INSERT INTO replication_objects (kind, namespace, name, uid, object, invalid, kafka_partition)
-                VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $8)
+                INSERT INTO replication_objects (kind, namespace, name, uid, object, invalid, kafka_partition,
+                    uid_given)
+                VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $8, $7)
                 ON CONFLICT (kind, namespace, name) DO UPDATE SET
                     object = EXCLUDED.object,
                     invalid = EXCLUDED.invalid,
@@ -50,7 +52,7 @@ public class ReplicationRepository {
                         + CASE WHEN replication_objects.object -> 'spec' IS DISTINCT FROM EXCLUDED.object -> 'spec'
                                THEN 1 ELSE 0 END,
                     updated_at = now()
-                WHERE NOT $7 OR replication_objects.uid = EXCLUDED.uid
+                WHERE NOT $7 OR NOT replication_objects.uid_given OR replication_objects.uid = EXCLUDED.uid
                 RETURNING """ + " " + COLUMNS)
                 .execute(Tuple.tuple().addString(ref.kind()).addString(ref.namespace()).addString(ref.name())
                         .addUUID(uid).addString(objectJson).addString(invalid).addBoolean(uidGiven).addInteger(partition))

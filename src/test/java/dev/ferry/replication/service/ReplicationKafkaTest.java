@@ -338,4 +338,38 @@ class ReplicationKafkaTest {
             produce(topic, namespace + "/rd-" + p, null, null);
         }
     }
+    @Test
+    void givenAnObjectFirstSentWithoutUid_whenALaterRecordNamesOne_thenItIsStillTheSameObject() throws Exception {
+        Path volumes = runtime.config().volumesRoot();
+        String namespace = ns + "-nouid";
+        Files.writeString(Files.createDirectories(volumes.resolve(namespace).resolve("data")).resolve("f.txt"), "x");
+        Path secret = Files.createDirectories(runtime.config().secretsRoot().resolve(namespace).resolve("rc"));
+        Files.writeString(secret.resolve("rclone.conf"), "[store]\ntype = local\n");
+        Path remote = Files.createDirectories(Path.of("target/ferry-test/remote").toAbsolutePath()).resolve(namespace);
+        String key = namespace + "/app";
+        String spec = "\"spec\":{\"sourcePVC\":\"data\",\"trigger\":{\"manual\":\"go\"},\"rclone\":{"
+                + "\"copyMethod\":\"Direct\",\"rcloneConfig\":\"rc\",\"rcloneConfigSection\":\"store\","
+                + "\"rcloneDestPath\":\"" + remote + "\"}}";
+        produce("volsync.replication-sources", key,
+                "{\"apiVersion\":\"volsync.backube/v1alpha1\",\"kind\":\"ReplicationSource\"," + spec + "}", null);
+        JsonNode done = await().atMost(Duration.ofSeconds(60)).until(() -> latestStatus(key).orElse(null),
+                st -> st != null && !st.isNull() && "go".equals(st.path("status").path("lastManualSync").asText())
+                        && "WaitingForManual".equals(st.path("status").path("conditions").path(0).path("reason")
+                                .asText()));
+        String uid = done.path("metadata").path("uid").asText();
+
+        produce("volsync.replication-sources", key, "{\"apiVersion\":\"volsync.backube/v1alpha1\","
+                + "\"kind\":\"ReplicationSource\",\"metadata\":{\"uid\":\"" + UUID.randomUUID() + "\","
+                + "\"labels\":{\"seen\":\"again\"}}," + spec + "}", null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> repository.find(new ObjectRef("ReplicationSource",
+                new dev.ferry.replication.api.ObjectKey(namespace, "app"))).await().atMost(Duration.ofSeconds(5))
+                .map(row -> row.object().contains("again")).orElse(false));
+        Thread.sleep(1000);
+        assertThat(statuses.stream().filter(r -> key.equals(r.key())).noneMatch(r -> r.value() == null))
+                .as("not finalised: the uid Ferry made up is no other object's").isTrue();
+        JsonNode after = latestStatus(key).orElseThrow();
+        assertThat(after.path("metadata").path("uid").asText()).isEqualTo(uid);
+        assertThat(after.path("status").path("lastSyncTime").asText())
+                .isEqualTo(done.path("status").path("lastSyncTime").asText());
+    }
 }
