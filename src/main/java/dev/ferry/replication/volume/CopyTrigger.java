@@ -44,7 +44,7 @@ final class CopyTrigger {
                 since = now.truncatedTo(ChronoUnit.SECONDS);
                 meta.put(STATUS, "WaitingForTrigger");
                 meta.put(WAITING_SINCE, since.toString());
-                MetaStore.write(nsDir, PVC, pvc, meta);
+                writeOwn(nsDir, pvc, meta);
             }
             if (Duration.between(since, now).compareTo(TIMEOUT) > 0) {
                 throw new CopyTriggerTimeoutException(pvc);
@@ -54,7 +54,7 @@ final class CopyTrigger {
         if (!"InProgress".equals(meta.get(STATUS)) || meta.containsKey(WAITING_SINCE)) {
             meta.put(STATUS, "InProgress");
             meta.remove(WAITING_SINCE);
-            MetaStore.write(nsDir, PVC, pvc, meta);
+            writeOwn(nsDir, pvc, meta);
         }
         return true;
     }
@@ -68,7 +68,23 @@ final class CopyTrigger {
         meta.put(STATUS, "Completed");
         meta.put(LATEST, meta.getOrDefault(TRIGGER, ""));
         meta.remove(WAITING_SINCE);
-        MetaStore.write(nsDir, PVC, pvc, meta);
+        writeOwn(nsDir, pvc, meta);
+    }
+
+    /**
+     * Writes Ferry's own annotations onto the PVC's annotations as they are now, not as they were read: what the
+     * user wrote meanwhile (a new copy-trigger) stays.
+     */
+    private static void writeOwn(Path nsDir, String pvc, Map<String, String> computed) throws IOException {
+        Map<String, String> current = MetaStore.read(nsDir, PVC, pvc);
+        for (String own : java.util.List.of(STATUS, LATEST, WAITING_SINCE)) {
+            if (computed.containsKey(own)) {
+                current.put(own, computed.get(own));
+            } else {
+                current.remove(own);
+            }
+        }
+        MetaStore.write(nsDir, PVC, pvc, current);
     }
 
     /** When waiting began; null when absent or unreadable (VolSync then starts the wait again). */
