@@ -10,6 +10,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,6 +30,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
 
@@ -62,6 +67,11 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
         ProcessHandle self = ProcessHandle.current();
         this.runnerDir = scratchRoot.resolve(self.pid() + "-" + startStamp(self));
         reapLeftovers();
+        try {
+            createPrivate(runnerDir.resolve(PIDS));
+        } catch (IOException e) {
+            LOG.warnf("Cannot record the tools' PIDs in %s: %s", runnerDir, e.getMessage());
+        }
         this.clock = clock;
     }
 
@@ -147,7 +157,7 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
         }
         try (var runners = Files.list(scratchRoot)) {
             for (Path dir : runners.toList()) {
-                java.util.regex.Matcher id = RUNNER.matcher(dir.getFileName().toString());
+                Matcher id = RUNNER.matcher(dir.getFileName().toString());
                 if (dir.equals(runnerDir) || !id.matches() || !trusted(dir)
                         || alive(Long.parseLong(id.group(1)), Long.parseLong(id.group(2)))) {
                     continue;
@@ -209,7 +219,7 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
 
     private static final String PIDS = "pids";
     /** A runner's directory: its process's PID and start time. */
-    private static final java.util.regex.Pattern RUNNER = java.util.regex.Pattern.compile("(\\d+)-(-?\\d+)");
+    private static final Pattern RUNNER = Pattern.compile("(\\d+)-(-?\\d+)");
 
     private static boolean alive(long pid, long startStamp) {
         return ProcessHandle.of(pid).filter(p -> startStamp(p) == startStamp).isPresent();
@@ -234,11 +244,10 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
 
     /** Only this user's own files and directories, writable by nobody else, are believed. */
     private static boolean trusted(Path path) throws IOException {
-        Set<java.nio.file.attribute.PosixFilePermission> permissions = Files.getPosixFilePermissions(path,
-                LinkOption.NOFOLLOW_LINKS);
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
         return Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))
-                && !permissions.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
-                && !permissions.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+                && !permissions.contains(PosixFilePermission.GROUP_WRITE)
+                && !permissions.contains(PosixFilePermission.OTHERS_WRITE);
     }
 
     /** Only processes of this user are ever stopped. */
@@ -248,15 +257,14 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
 
     /** Creates the directories missing (readable by this user alone); the directory. */
     private static Path createPrivate(Path dir) throws IOException {
-        return Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        return Files.createDirectories(dir,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 
     /** Records a tool's PID while it runs, so that a later runner can stop it if this process dies first. */
     private void record(Process process) {
         try {
-            Path pids = createPrivate(runnerDir.resolve(PIDS));
-            Files.writeString(pids.resolve(String.valueOf(process.pid())),
+            Files.writeString(runnerDir.resolve(PIDS).resolve(String.valueOf(process.pid())),
                     String.valueOf(startStamp(process.toHandle())));
         } catch (IOException e) {
             LOG.debugf("cannot record pid %d: %s", process.pid(), e.getMessage());
@@ -491,7 +499,7 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
      * namespace whose own secret lacks them.
      */
     static Map<String, String> moverEnvironment(Map<String, String> host, Path scratch) {
-        Map<String, String> environment = new java.util.TreeMap<>();
+        Map<String, String> environment = new TreeMap<>();
         for (String name : INHERITED) {
             String value = host.get(name);
             if (value != null) {

@@ -2,6 +2,7 @@ package dev.ferry.replication.mover;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -80,36 +81,58 @@ public final class JobMovers {
         return false;
     }
 
-    /**
-     * VolSync's {@code customCA}: none when its key is empty; else that key of the Secret (VolSync's secret errors)
-     * or of the ConfigMap, which must exist and hold it.
-     */
-    public static Optional<byte[]> customCa(MoverEnvironment env, String namespace, CustomCaSpec ca)
-            throws MoverException {
+    /** Where a {@code customCA} comes from: a Secret's key, or a ConfigMap's. */
+    private record CaSource(boolean secret, String name, String key) {
+    }
+
+    /** VolSync's choice: none when the key is empty; the Secret when one is named, else the ConfigMap if named. */
+    private static Optional<CaSource> caSource(CustomCaSpec ca) {
         if (ca == null || ca.key() == null || ca.key().isEmpty()) {
             return Optional.empty();
         }
         if (ca.secretName() != null && !ca.secretName().isEmpty()) {
-            return Optional.of(env.secrets().getAndValidate(namespace, ca.secretName(), List.of(ca.key()))
-                    .get(ca.key()));
+            return Optional.of(new CaSource(true, ca.secretName(), ca.key()));
         }
         if (ca.configMapName() != null && !ca.configMapName().isEmpty()) {
-            return Optional.of(env.configMaps().getKey(namespace, ca.configMapName(), ca.key()));
+            return Optional.of(new CaSource(false, ca.configMapName(), ca.key()));
         }
         return Optional.empty();
     }
 
-    /** How a job template names its custom CA (the object it comes from, not its content). */
-    public static String customCaReference(CustomCaSpec ca) {
-        return ca == null || ca.key() == null || ca.key().isEmpty() ? ""
-                : (ca.secretName() != null && !ca.secretName().isEmpty() ? "secret/" + ca.secretName()
-                        : "configmap/" + ca.configMapName()) + ":" + ca.key();
+    /**
+     * VolSync's {@code customCA}: that key of the Secret (VolSync's secret errors) or of the ConfigMap, which must
+     * exist and hold it; none when not configured.
+     */
+    public static Optional<byte[]> customCa(MoverEnvironment env, String namespace, CustomCaSpec ca)
+            throws MoverException {
+        Optional<CaSource> source = caSource(ca);
+        if (source.isEmpty()) {
+            return Optional.empty();
+        }
+        CaSource s = source.get();
+        return Optional.of(s.secret() ? env.secrets().getAndValidate(namespace, s.name(), List.of(s.key())).get(s.key())
+                : env.configMaps().getKey(namespace, s.name(), s.key()));
     }
 
-    /** Writes the CA where the attempt finds it, as VolSync mounts it at {@code /customCA/ca.crt}; its path. */
-    public static Path writeCustomCa(JobContext ctx, byte[] ca) throws java.io.IOException {
-        Path dir = Files.createDirectory(ctx.tmp().resolve("customCA"));
-        return Files.write(dir.resolve("ca.crt"), ca);
+    /** How a job template names its custom CA (the object it comes from, not its content). */
+    public static String customCaReference(CustomCaSpec ca) {
+        return caSource(ca).map(s -> (s.secret() ? "secret/" : "configmap/") + s.name() + ":" + s.key()).orElse("");
+    }
+
+    /**
+     * Writes what a pod would have mounted from a Secret or ConfigMap, {@code <scratch>/<dir>/<file>}, readable by
+     * this user alone (the directory too); its path.
+     */
+    public static Path mount(JobContext ctx, String dir, String file, byte[] content) throws java.io.IOException {
+        Path mounted = Files.createDirectory(ctx.tmp().resolve(dir),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        return writePrivate(mounted.resolve(file), content);
+    }
+
+    /** A new file readable by this user alone, with {@code content}; its path. */
+    public static Path writePrivate(Path file, byte[] content) throws java.io.IOException {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        return Files.write(file, content);
     }
 
     /** Data waiting to be written to disk, machine-wide; unknown (no {@code /proc/meminfo}) counts as plenty. */

@@ -36,6 +36,7 @@ public class PartitionOwnership implements Ownership, KafkaConsumerRebalanceList
     private static final Logger LOG = Logger.getLogger(PartitionOwnership.class);
 
     private final Map<String, String> kindOfTopic;
+    private final Map<String, String> topicOfKind;
     private final Map<String, Set<Integer>> owned = new ConcurrentHashMap<>();
     private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
     private final Collection<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -45,6 +46,8 @@ public class PartitionOwnership implements Ownership, KafkaConsumerRebalanceList
             @ConfigProperty(name = "mp.messaging.incoming.volsync-destinations.topic") String destinationsTopic) {
         this.kindOfTopic = Map.of(sourcesTopic, ReplicationSource.KIND, destinationsTopic,
                 ReplicationDestination.KIND);
+        this.topicOfKind = Map.of(ReplicationSource.KIND, sourcesTopic, ReplicationDestination.KIND,
+                destinationsTopic);
     }
 
     @Override
@@ -87,8 +90,7 @@ public class PartitionOwnership implements Ownership, KafkaConsumerRebalanceList
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         byKind(partitions).forEach((kind, assigned) -> {
-            String topic = partitions.stream().filter(p -> kind.equals(kindOfTopic.get(p.topic()))).findFirst()
-                    .orElseThrow().topic();
+            String topic = topicOfKind.get(kind);
             try {
                 partitionCounts.put(kind, consumer.partitionsFor(topic).size());
             } catch (RuntimeException e) {

@@ -28,13 +28,10 @@ import dev.ferry.replication.reconcile.MachineResult;
 import dev.ferry.replication.reconcile.Reconciler;
 import dev.ferry.replication.reconcile.StateMachine;
 import dev.ferry.replication.volume.Owner;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.interceptor.Interceptor;
 
 /**
  * The per-object work queue of the replication feature, as controller-runtime's: an object is reconciled by one pass
@@ -44,6 +41,7 @@ import jakarta.interceptor.Interceptor;
  * an error back-off, or not at all. A job attempt that ends requeues its owner, as a Job's change would.
  */
 @ApplicationScoped
+@Startup // created with the application, so that it hears of the first partition assignment
 public class ReplicationController {
 
     private static final Logger LOG = Logger.getLogger(ReplicationController.class);
@@ -134,11 +132,6 @@ public class ReplicationController {
             // Shutting down: the runtime stops every job itself.
             LOG.debug("hand-over not scheduled: shutting down");
         }
-    }
-
-    /** Created with the application, so that it hears of the first partition assignment. */
-    void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
-        LOG.debug("replication controller started");
     }
 
     /**

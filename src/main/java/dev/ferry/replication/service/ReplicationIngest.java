@@ -89,37 +89,40 @@ public class ReplicationIngest {
                 .chain(() -> Uni.createFrom().completionStage(record.ack()));
     }
 
-    private Uni<Void> store(ObjectRef ref, byte[] value, String contentType, int partition) {
-        String objectJson;
-        String invalid = null;
-        Optional<UUID> given = Optional.empty();
+    /** A record as stored: the object's JSON (a minimal one if invalid), the problem if any, the uid it named. */
+    private record Accepted(String json, String invalid, Optional<UUID> uid) {
+    }
+
+    private Accepted accept(ObjectRef ref, byte[] value, String contentType) {
         try {
             ReplicationObject object = ReplicationSource.KIND.equals(ref.kind())
                     ? codec.readSource(ref.key(), value, contentType)
                     : codec.readDestination(ref.key(), value, contentType);
-            given = uidOf(object.metadata());
-            objectJson = codec.writeString(object);
+            return new Accepted(codec.writeString(object), null, uidOf(object.metadata()));
         } catch (InvalidObjectException e) {
-            invalid = e.getMessage();
             ObjectNode minimal = codec.mapper().createObjectNode().put("apiVersion", ReplicationObject.API_VERSION)
                     .put("kind", ref.kind());
             minimal.putObject("metadata").put("name", ref.name()).put("namespace", ref.namespace());
-            objectJson = minimal.toString();
+            return new Accepted(minimal.toString(), e.getMessage(), Optional.empty());
         }
-        UUID uid = given.orElseGet(UUID::randomUUID);
-        String json = objectJson;
-        String problem = invalid;
-        return repository.upsert(ref, uid, given.isPresent(), json, problem, partition).chain(row -> {
-            if (row.isPresent()) {
-                controller.enqueue(ref);
-                return Uni.createFrom().voidItem();
-            }
-            // Another uid under the same name: the stored object was deleted and this one created (its tombstone
-            // may have been compacted away). The old one is finalised as on a tombstone, then this one stored.
-            LOG.infof("%s: uid %s replaces the stored object of the same name", ref, uid);
-            return delete(ref).chain(() -> repository.upsert(ref, uid, true, json, problem, partition))
-                    .invoke(() -> controller.enqueue(ref)).replaceWithVoid();
-        });
+    }
+
+    private Uni<Void> store(ObjectRef ref, byte[] value, String contentType, int partition) {
+        Accepted accepted = accept(ref, value, contentType);
+        UUID uid = accepted.uid().orElseGet(UUID::randomUUID);
+        return repository.upsert(ref, uid, accepted.uid().isPresent(), accepted.json(), accepted.invalid(), partition)
+                .chain(row -> {
+                    if (row.isPresent()) {
+                        controller.enqueue(ref);
+                        return Uni.createFrom().voidItem();
+                    }
+                    // Another uid under the same name: the stored object was deleted and this one created (its
+                    // tombstone may have been compacted away). The old one is finalised as on a tombstone, then
+                    // this one stored.
+                    LOG.infof("%s: uid %s replaces the stored object of the same name", ref, uid);
+                    return delete(ref).chain(() -> repository.upsert(ref, uid, true, accepted.json(),
+                            accepted.invalid(), partition)).invoke(() -> controller.enqueue(ref)).replaceWithVoid();
+                });
     }
 
     private Uni<Void> delete(ObjectRef ref) {

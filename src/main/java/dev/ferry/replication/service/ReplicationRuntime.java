@@ -67,7 +67,8 @@ public class ReplicationRuntime {
                 config.moverLog().maxBytes(), config.moverLog().debug(),
                 config.moverLog().tailLines());
         this.env = new MoverEnvironment(volumes, new LocalSecretStore(config.secretsRoot()),
-                new LocalConfigMapStore(config.configmapsRoot()), new LocalServiceBackend(config.volumesRoot(), config.bindAddress()), jobs, clock, settings);
+                new LocalConfigMapStore(config.configmapsRoot()),
+                new LocalServiceBackend(config.volumesRoot(), config.bindAddress()), jobs, clock, settings);
         this.catalog = new Catalog().register(new RsyncBuilder(version(config.tools().rsync(), "--version")))
                 .register(new RcloneBuilder(version(config.tools().rclone(), "version")))
                 .register(new ResticBuilder(version(config.tools().restic(), "version")))

@@ -83,8 +83,8 @@ public final class LocalVolumeBackend implements VolumeBackend {
                 // Labels first: a copy that is in place is always one its owner's Cleanup finds.
                 MetaStore.write(nsDir, PVC, name, meta);
                 copyTree(nsDir, source.path(), target);
+                CopyTrigger.completed(nsDir, source.name());
             }
-            CopyTrigger.completed(nsDir, source.name());
             return Optional.of(new Volume(source.namespace(), name, target));
         } catch (IOException e) {
             throw new MoverException("cannot make a point-in-time copy of PersistentVolumeClaim/" + source.name()
@@ -219,12 +219,7 @@ public final class LocalVolumeBackend implements VolumeBackend {
                 MetaStore.deleteTree(nsDir, nsDir.resolve(name));
                 MetaStore.delete(nsDir, PVC, name);
             }
-            for (String name : MetaStore.select(nsDir, SNAPSHOT, key, value)) {
-                Map<String, String> meta = MetaStore.read(nsDir, SNAPSHOT, name);
-                if (meta.containsKey(MoverConstants.LABEL_DO_NOT_DELETE)) {
-                    relinquish(nsDir, name, meta);
-                    continue;
-                }
+            for (String name : relinquishProtected(nsDir, key, value)) {
                 MetaStore.deleteTree(nsDir, snapshotDir(nsDir).resolve(name));
                 MetaStore.delete(nsDir, SNAPSHOT, name);
             }
@@ -234,28 +229,31 @@ public final class LocalVolumeBackend implements VolumeBackend {
     }
 
     /**
-     * VolSync's relinquish of a snapshot the user labelled {@code volsync.backube/do-not-delete}: it keeps its
-     * files and loses its owner, cleanup and created-by labels, so no Cleanup or owner deletion ever takes it.
+     * VolSync's relinquish, for the snapshots labelled {@code key=value}: those the user labelled
+     * {@code volsync.backube/do-not-delete} keep their files and lose their owner, cleanup and created-by labels, so
+     * no Cleanup or owner deletion ever takes them. Returns the other snapshots so labelled.
      */
-    private static void relinquish(Path nsDir, String name, Map<String, String> meta) throws IOException {
-        meta.remove(MetaStore.OWNER_UID);
-        meta.remove(MetaStore.OWNER_KIND);
-        meta.remove(MetaStore.OWNER_NAME);
-        meta.remove(MoverConstants.LABEL_CLEANUP);
-        meta.remove(MoverConstants.LABEL_CREATED_BY);
-        MetaStore.write(nsDir, SNAPSHOT, name, meta);
+    private static List<String> relinquishProtected(Path nsDir, String key, String value) throws IOException {
+        List<String> others = new ArrayList<>();
+        for (String name : MetaStore.select(nsDir, SNAPSHOT, key, value)) {
+            Map<String, String> meta = MetaStore.read(nsDir, SNAPSHOT, name);
+            if (!meta.containsKey(MoverConstants.LABEL_DO_NOT_DELETE)) {
+                others.add(name);
+                continue;
+            }
+            for (String label : List.of(MetaStore.OWNER_UID, MetaStore.OWNER_KIND, MetaStore.OWNER_NAME,
+                    MoverConstants.LABEL_CLEANUP, MoverConstants.LABEL_CREATED_BY)) {
+                meta.remove(label);
+            }
+            MetaStore.write(nsDir, SNAPSHOT, name, meta);
+        }
+        return others;
     }
 
     @Override
     public void relinquishProtectedSnapshots(Owner owner) throws MoverException {
-        Path nsDir = guard.namespaceDir(owner.namespace());
         try {
-            for (String name : MetaStore.select(nsDir, SNAPSHOT, MetaStore.OWNER_UID, owner.uid())) {
-                Map<String, String> meta = MetaStore.read(nsDir, SNAPSHOT, name);
-                if (meta.containsKey(MoverConstants.LABEL_DO_NOT_DELETE)) {
-                    relinquish(nsDir, name, meta);
-                }
-            }
+            relinquishProtected(guard.namespaceDir(owner.namespace()), MetaStore.OWNER_UID, owner.uid());
         } catch (IOException e) {
             throw new MoverException("cannot relinquish the snapshots of " + owner.name() + ": " + e.getMessage(), e);
         }

@@ -181,6 +181,7 @@ class LocalJobRunnerTest {
         assertThat(awaitEnd("short").succeeded()).isEqualTo(1);
         assertThat(record).doesNotExist();
     }
+
     @Test
     void givenARecordAnotherUserCouldHaveWritten_whenARunnerStarts_thenItStopsNothingOnItsWord() throws Exception {
         Process victim = new ProcessBuilder("sleep", "60").start();

@@ -219,6 +219,7 @@ class ResticMoverTest {
         assertThat(rs.status().latestMoverStatus.logs()).contains("ERROR: RESTIC_PASSWORD must be defined");
         assertThat(base.resolve("r")).doesNotExist();
     }
+
     @Test
     void givenACustomCaAndGcsCredentials_whenBackingUp_thenEveryResticCommandGetsThemAsVolSyncPassesThem()
             throws Exception {

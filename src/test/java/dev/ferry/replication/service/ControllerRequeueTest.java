@@ -266,15 +266,8 @@ class ControllerRequeueTest {
     @Test
     void givenAPausedRcloneSource_whenReconciledByTheController_thenInProgressRequeuesItEveryMinute()
             throws Exception {
-        cluster.pvc(NS, "data");
-        cluster.secret(NS, "rclone-secret", Map.of("rclone.conf", "[store]\ntype = local\n"));
-        ReplicationController controller = controller(new Reconciler(
-                new Catalog().register(new RcloneBuilder("rclone")), cluster.env, cluster.metrics, ns -> false));
-        ReplicationSource rs = LocalCluster.source(NS, "paused", new ReplicationSourceSpec("data",
-                new TriggerSpec(null, "once"), null, null, new RcloneSourceSpec("Direct", null, null, null, null,
-                        "rclone-secret", "store", base.resolve("remote").toString(), null, null, null, null, null),
-                null, null, null, true));
-        ObjectRef ref = store(rs);
+        ReplicationController controller = rcloneController(Ownership.ALL);
+        ObjectRef ref = store(pausedRclone("paused"));
 
         controller.enqueue(ref);
         assertThat(repository.passes(ref)).isEqualTo(2);
@@ -381,13 +374,17 @@ class ControllerRequeueTest {
                 null, null, null, true));
     }
 
+    /** A controller with the real rclone mover whose partitions are held by hand. */
+    ReplicationController rcloneController(Ownership ownership) {
+        return controller(new Reconciler(new Catalog().register(new RcloneBuilder("rclone")), cluster.env,
+                cluster.metrics, ns -> false), ownership);
+    }
+
     @Test
     void givenObjectsOnTwoPartitions_whenOnlyOneIsAssignedHere_thenOnlyItsObjectsAreReconciledAndOnAssignmentAtOnce()
             throws Exception {
         HandOwnership ownership = new HandOwnership();
-        ReplicationController controller = controller(new Reconciler(
-                new Catalog().register(new RcloneBuilder("rclone")), cluster.env, cluster.metrics, ns -> false),
-                ownership);
+        ReplicationController controller = rcloneController(ownership);
         ObjectRef mine = store(pausedRclone("mine"));
         ObjectRef theirs = store(pausedRclone("theirs"));
 
@@ -405,8 +402,7 @@ class ControllerRequeueTest {
     @Test
     void givenAPartitionTakenAway_whenTheGraceEnds_thenItsObjectsJobsStopHereUnlessItCameBack() throws Exception {
         HandOwnership ownership = new HandOwnership();
-        controller(new Reconciler(new Catalog().register(new RcloneBuilder("rclone")), cluster.env, cluster.metrics,
-                ns -> false), ownership);
+        rcloneController(ownership);
         store(pausedRclone("mine"));
         ownership.assign(ReplicationSource.KIND, 0);
         assertThat(cluster.jobs.get(NS, "volsync-rclone-src-mine")).isPresent();
@@ -426,13 +422,12 @@ class ControllerRequeueTest {
         timer.fire();
         assertThat(cluster.jobs.get(NS, "volsync-rclone-src-mine")).as("the new owner runs it now").isEmpty();
     }
+
     @Test
     void givenAnObjectWhoseLatestRecordCameFromAnotherPartition_whenItsNextPassRuns_thenItsJobsStopHereAfterTheGrace()
             throws Exception {
         HandOwnership ownership = new HandOwnership();
-        ReplicationController controller = controller(new Reconciler(
-                new Catalog().register(new RcloneBuilder("rclone")), cluster.env, cluster.metrics, ns -> false),
-                ownership);
+        ReplicationController controller = rcloneController(ownership);
         ObjectRef mine = store(pausedRclone("mine"));
         ownership.assign(ReplicationSource.KIND, 0);
         assertThat(cluster.jobs.get(NS, "volsync-rclone-src-mine")).isPresent();

@@ -241,28 +241,37 @@ class ReplicationKafkaTest {
                     .as("each clone is cleaned up").isFalse();
         }
     }
-    @Test
-    void givenAnObjectRecreatedUnderItsNameWithANewUid_whenPublished_thenTheOldOneIsFinalisedAndTheNewOneStartsAfresh()
-            throws Exception {
+
+    /**
+     * A namespace with a volume {@code data} and an rclone secret {@code rc} to a local remote; the JSON
+     * {@code "spec":{…}} of a ReplicationSource syncing it on the manual trigger {@code go}.
+     */
+    String manualRcloneSpec(String namespace) throws Exception {
         Path volumes = runtime.config().volumesRoot();
-        String namespace = ns + "-uid";
         Files.writeString(Files.createDirectories(volumes.resolve(namespace).resolve("data")).resolve("f.txt"), "x");
         Path secret = Files.createDirectories(runtime.config().secretsRoot().resolve(namespace).resolve("rc"));
         Files.writeString(secret.resolve("rclone.conf"), "[store]\ntype = local\n");
         Path remote = Files.createDirectories(Path.of("target/ferry-test/remote").toAbsolutePath()).resolve(namespace);
+        return "\"spec\":{\"sourcePVC\":\"data\",\"trigger\":{\"manual\":\"go\"},\"rclone\":{"
+                + "\"copyMethod\":\"Direct\",\"rcloneConfig\":\"rc\",\"rcloneConfigSection\":\"store\","
+                + "\"rcloneDestPath\":\"" + remote + "\"}}";
+    }
+
+    @Test
+    void givenAnObjectRecreatedUnderItsNameWithANewUid_whenPublished_thenTheOldOneIsFinalisedAndTheNewOneStartsAfresh()
+            throws Exception {
+        String namespace = ns + "-uid";
         String key = namespace + "/app";
-        String object = ("{\"apiVersion\":\"volsync.backube/v1alpha1\",\"kind\":\"ReplicationSource\","
-                + "\"metadata\":{\"uid\":\"%s\"},\"spec\":{\"sourcePVC\":\"data\",\"trigger\":{\"manual\":\"go\"},"
-                + "\"rclone\":{\"copyMethod\":\"Direct\",\"rcloneConfig\":\"rc\",\"rcloneConfigSection\":\"store\","
-                + "\"rcloneDestPath\":\"%s\"}}}");
+        String object = "{\"apiVersion\":\"volsync.backube/v1alpha1\",\"kind\":\"ReplicationSource\","
+                + "\"metadata\":{\"uid\":\"%s\"}," + manualRcloneSpec(namespace) + "}";
         UUID first = UUID.randomUUID();
-        produce("volsync.replication-sources", key, object.formatted(first, remote), null);
+        produce("volsync.replication-sources", key, object.formatted(first), null);
         JsonNode done = await().atMost(Duration.ofSeconds(60)).until(() -> latestStatus(key).orElse(null),
                 st -> st != null && !st.isNull() && "go".equals(st.path("status").path("lastManualSync").asText()));
         assertThat(done.path("metadata").path("uid").asText()).isEqualTo(first.toString());
 
         UUID second = UUID.randomUUID();
-        produce("volsync.replication-sources", key, object.formatted(second, remote), null);
+        produce("volsync.replication-sources", key, object.formatted(second), null);
         JsonNode fresh = await().atMost(Duration.ofSeconds(60)).until(() -> latestStatus(key).orElse(null),
                 st -> st != null && !st.isNull() && second.toString().equals(st.path("metadata").path("uid").asText())
                         && "go".equals(st.path("status").path("lastManualSync").asText()));
@@ -274,6 +283,7 @@ class ReplicationKafkaTest {
         assertThat(repository.find(new ObjectRef("ReplicationSource", new dev.ferry.replication.api.ObjectKey(
                 namespace, "app"))).await().atMost(Duration.ofSeconds(5)).orElseThrow().uid()).isEqualTo(second);
     }
+
     @Test
     void givenASecondInstanceJoiningTheGroup_whenThePartitionsAreShared_thenEachObjectRunsOnlyWhereItsPartitionIs()
             throws Exception {
@@ -338,18 +348,12 @@ class ReplicationKafkaTest {
             produce(topic, namespace + "/rd-" + p, null, null);
         }
     }
+
     @Test
     void givenAnObjectFirstSentWithoutUid_whenALaterRecordNamesOne_thenItIsStillTheSameObject() throws Exception {
-        Path volumes = runtime.config().volumesRoot();
         String namespace = ns + "-nouid";
-        Files.writeString(Files.createDirectories(volumes.resolve(namespace).resolve("data")).resolve("f.txt"), "x");
-        Path secret = Files.createDirectories(runtime.config().secretsRoot().resolve(namespace).resolve("rc"));
-        Files.writeString(secret.resolve("rclone.conf"), "[store]\ntype = local\n");
-        Path remote = Files.createDirectories(Path.of("target/ferry-test/remote").toAbsolutePath()).resolve(namespace);
         String key = namespace + "/app";
-        String spec = "\"spec\":{\"sourcePVC\":\"data\",\"trigger\":{\"manual\":\"go\"},\"rclone\":{"
-                + "\"copyMethod\":\"Direct\",\"rcloneConfig\":\"rc\",\"rcloneConfigSection\":\"store\","
-                + "\"rcloneDestPath\":\"" + remote + "\"}}";
+        String spec = manualRcloneSpec(namespace);
         produce("volsync.replication-sources", key,
                 "{\"apiVersion\":\"volsync.backube/v1alpha1\",\"kind\":\"ReplicationSource\"," + spec + "}", null);
         JsonNode done = await().atMost(Duration.ofSeconds(60)).until(() -> latestStatus(key).orElse(null),

@@ -95,6 +95,7 @@ class LocalVolumeBackendTest {
         volumes.cleanup(source);
         assertThat(volumes.selectByLabel(NS, MoverConstants.LABEL_CLEANUP, source.uid())).isEmpty();
     }
+
     @Test
     void givenAProvisionedVolume_whenItsSpecLosesCapacityOrAccessModes_thenTheNextPassSaysSoAsWhenCreating()
             throws Exception {

@@ -3,7 +3,6 @@ package dev.ferry.replication.mover.rclone;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -134,11 +133,7 @@ final class RcloneMover implements Mover {
     private JobScript script(MoverSettings settings, Map<String, byte[]> secret, Optional<byte[]> ca, Path data) {
         String remote = section + ":" + destPath;
         return ctx -> {
-            Path configDir = Files.createDirectory(ctx.tmp().resolve("rclone-config"),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Path conf = Files.createFile(configDir.resolve("rclone.conf"),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(conf, secret.get("rclone.conf"));
+            Path conf = JobMovers.mount(ctx, "rclone-config", "rclone.conf", secret.get("rclone.conf"));
             Map<String, String> envVars = new TreeMap<>();
             secret.forEach((k, v) -> {
                 if (k.startsWith("RCLONE_")) {
@@ -152,7 +147,7 @@ final class RcloneMover implements Mover {
             envVars.put("RCLONE_CONFIG_SECTION", section);
             envVars.put("PRIVILEGED_MOVER", privileged ? "1" : "0");
             if (ca.isPresent()) {
-                envVars.put("CUSTOM_CA", JobMovers.writeCustomCa(ctx, ca.get()).toString());
+                envVars.put("CUSTOM_CA", JobMovers.mount(ctx, "customCA", "ca.crt", ca.get()).toString());
             }
             long begin = System.nanoTime();
             Path faclDir = Files.createDirectory(ctx.tmp().resolve("facl"));

@@ -1,7 +1,6 @@
 package dev.ferry.replication.mover.restic;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import dev.ferry.replication.api.ReplicationDestination;
@@ -54,20 +53,9 @@ final class ResticDestinationMover implements Mover {
                         : List.of("ReadWriteOnce");
         Volume cache = env.volumes().ensureNewPvc(ns, "volsync-" + name + "-cache", owner,
                 spec.cacheCapacity() == null ? "1Gi" : spec.cacheCapacity(), cacheModes);
-        if (spec.repository() == null || spec.repository().isEmpty()) {
-            throw new MoverException("secrets \"\" not found");
-        }
-        Map<String, byte[]> repository = env.secrets().getAndValidate(ns, spec.repository(),
-                ResticSourceMover.REPOSITORY_FIELDS);
-        Optional<byte[]> ca = JobMovers.customCa(env, ns, spec.customCA());
-        Map<String, String> vars = ResticScript.environment(repository, cache.path(), "", spec.restoreAsOf(),
-                spec.previous() == null ? 0 : spec.previous(), privileged);
-        List<String> operations = List.of("restore");
-        JobSpec job = new JobSpec(ns, "volsync-dst-" + name, owner, true, ResticSourceMover.BACKOFF_LIMIT,
-                destination.spec().pausedOrDefault() ? 0 : 1,
-                ResticScript.template(operations, data.path(), cache.path(), spec.repository(), spec.customCA(), vars),
-                ResticScript.script(env.settings(), operations, data.path(), vars, ca,
-                        Optional.ofNullable(repository.get("GOOGLE_APPLICATION_CREDENTIALS"))));
+        JobSpec job = ResticScript.job(env, owner, "volsync-dst-" + name, destination.spec().pausedOrDefault(),
+                List.of("restore"), data.path(), cache.path(), spec.repository(), spec.customCA(), "",
+                spec.restoreAsOf(), spec.previous() == null ? 0 : spec.previous(), privileged);
         if (!JobMovers.ensureJob(env, job, destination.status(), ResticBuilder.SUCCESS_LOGS)) {
             return Result.inProgress();
         }

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -25,7 +24,10 @@ import dev.ferry.replication.job.JobContext;
 import dev.ferry.replication.job.JobScript;
 import dev.ferry.replication.job.JobSpec;
 import dev.ferry.replication.mover.JobMovers;
+import dev.ferry.replication.mover.MoverEnvironment;
+import dev.ferry.replication.mover.MoverException;
 import dev.ferry.replication.mover.MoverSettings;
+import dev.ferry.replication.volume.Owner;
 
 /**
  * The restic mover's job: the operations {@code unlock}, {@code backup} (skip an empty volume, initialise the
@@ -47,7 +49,7 @@ final class ResticScript {
     }
 
     /** The environment of the restic processes: the repository secret's keys restic understands, and ours. */
-    static Map<String, String> environment(Map<String, byte[]> secret, Path cache, String forget, String restoreAsOf,
+    private static Map<String, String> environment(Map<String, byte[]> secret, Path cache, String forget, String restoreAsOf,
             int previous, boolean privileged) {
         Map<String, String> env = new TreeMap<>();
         secret.forEach((k, v) -> {
@@ -66,8 +68,28 @@ final class ResticScript {
         return env;
     }
 
+    /**
+     * The restic job of either side: the repository secret (named, with VolSync's errors when absent or short) and
+     * the custom CA read, the environment, template and script made of them.
+     */
+    static JobSpec job(MoverEnvironment env, Owner owner, String jobName, boolean paused, List<String> operations,
+            Path data, Path cache, String repositoryName, CustomCaSpec caSpec, String forget, String restoreAsOf,
+            int previous, boolean privileged) throws MoverException {
+        if (repositoryName == null || repositoryName.isEmpty()) {
+            throw new MoverException("secrets \"\" not found");
+        }
+        Map<String, byte[]> repository = env.secrets().getAndValidate(owner.namespace(), repositoryName,
+                ResticSourceMover.REPOSITORY_FIELDS);
+        Optional<byte[]> ca = JobMovers.customCa(env, owner.namespace(), caSpec);
+        Map<String, String> vars = environment(repository, cache, forget, restoreAsOf, previous, privileged);
+        return new JobSpec(owner.namespace(), jobName, owner, true, ResticSourceMover.BACKOFF_LIMIT, paused ? 0 : 1,
+                template(operations, data, cache, repositoryName, caSpec, vars),
+                script(env.settings(), operations, data, vars, ca,
+                        Optional.ofNullable(repository.get("GOOGLE_APPLICATION_CREDENTIALS"))));
+    }
+
     /** The job's template: the actions, the volumes, the secret by name and the variables not taken from it. */
-    static Map<String, String> template(List<String> operations, Path data, Path cache, String repository,
+    private static Map<String, String> template(List<String> operations, Path data, Path cache, String repository,
             CustomCaSpec ca, Map<String, String> env) {
         Map<String, String> template = JobSpec.template("args", String.join(" ", operations), "data", data,
                 "cache", cache, "repository", repository, "customCA", JobMovers.customCaReference(ca));
@@ -82,22 +104,19 @@ final class ResticScript {
      * {@code gcsCredentials}: the repository secret's {@code GOOGLE_APPLICATION_CREDENTIALS}, which VolSync mounts as
      * a file and names in that variable.
      */
-    static JobScript script(MoverSettings settings, List<String> operations, Path data, Map<String, String> vars,
+    private static JobScript script(MoverSettings settings, List<String> operations, Path data, Map<String, String> vars,
             Optional<byte[]> ca, Optional<byte[]> gcsCredentials) {
         return ctx -> {
             Map<String, String> env = new TreeMap<>(vars);
             List<String> restic = new ArrayList<>(List.of(settings.resticBinary()));
             if (ca.isPresent()) {
-                String file = JobMovers.writeCustomCa(ctx, ca.get()).toString();
+                String file = JobMovers.mount(ctx, "customCA", "ca.crt", ca.get()).toString();
                 env.put("CUSTOM_CA", file);
                 restic.addAll(List.of("--cacert", file));
             }
             if (gcsCredentials.isPresent()) {
-                Path dir = Files.createDirectory(ctx.tmp().resolve("credentials"));
-                Path file = Files.createFile(dir.resolve("gcs.json"),
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.write(file, gcsCredentials.get());
-                env.put("GOOGLE_APPLICATION_CREDENTIALS", file.toString());
+                env.put("GOOGLE_APPLICATION_CREDENTIALS",
+                        JobMovers.mount(ctx, "credentials", "gcs.json", gcsCredentials.get()).toString());
             }
             for (String mandatory : List.of("RESTIC_CACHE_DIR", "RESTIC_PASSWORD", "RESTIC_REPOSITORY")) {
                 if (env.getOrDefault(mandatory, "").isEmpty()) {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import dev.ferry.replication.api.ReplicationSource;
@@ -105,11 +104,6 @@ final class ResticSourceMover implements Mover {
                         : List.of("ReadWriteOnce");
         Volume cache = env.volumes().ensureNewPvc(ns, "volsync-" + name + "-cache", owner,
                 spec.cacheCapacity() == null ? "1Gi" : spec.cacheCapacity(), cacheModes);
-        if (spec.repository() == null || spec.repository().isEmpty()) {
-            throw new MoverException("secrets \"\" not found");
-        }
-        Map<String, byte[]> repository = env.secrets().getAndValidate(ns, spec.repository(), REPOSITORY_FIELDS);
-        Optional<byte[]> ca = JobMovers.customCa(env, ns, spec.customCA());
         Instant now = env.clock().instant();
         List<String> operations = new ArrayList<>();
         if (unlockDue()) {
@@ -119,13 +113,9 @@ final class ResticSourceMover implements Mover {
         if (pruneDue(now)) {
             operations.add("prune");
         }
-        Map<String, String> vars = ResticScript.environment(repository, cache.path(), forgetOptions(spec.retain()),
-                null, 0, privileged);
-        JobSpec job = new JobSpec(ns, "volsync-src-" + name, owner, true, BACKOFF_LIMIT,
-                source.spec().pausedOrDefault() ? 0 : 1,
-                ResticScript.template(operations, data.path(), cache.path(), spec.repository(), spec.customCA(), vars),
-                ResticScript.script(env.settings(), operations, data.path(), vars, ca,
-                        Optional.ofNullable(repository.get("GOOGLE_APPLICATION_CREDENTIALS"))));
+        JobSpec job = ResticScript.job(env, owner, "volsync-src-" + name, source.spec().pausedOrDefault(),
+                operations, data.path(), cache.path(), spec.repository(), spec.customCA(),
+                forgetOptions(spec.retain()), null, 0, privileged);
         if (!JobMovers.ensureJob(env, job, source.status(), ResticBuilder.SUCCESS_LOGS)) {
             return Result.inProgress();
         }

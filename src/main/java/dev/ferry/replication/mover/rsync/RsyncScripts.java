@@ -39,7 +39,7 @@ final class RsyncScripts {
         return ctx -> {
             Path tmp = ctx.tmp();
             Path control = Files.createDirectories(tmp.resolve("control"));
-            Path secrets = writePrivate(tmp.resolve("rsyncd.secrets"), authorised);
+            Path secrets = JobMovers.writePrivate(tmp.resolve("rsyncd.secrets"), authorised);
             Path pid = tmp.resolve("rsyncd.pid");
             Path hook = tmp.resolve("complete.sh");
             Files.writeString(hook, "#!/bin/sh\n[ \"$RSYNC_EXIT_STATUS\" = 0 ] && [ -f '" + control.resolve("complete")
@@ -97,7 +97,7 @@ final class RsyncScripts {
                 ctx.log("ERROR: source location not found");
                 return 1;
             }
-            Path passwordFile = writePrivate(ctx.tmp().resolve("password"), password);
+            Path passwordFile = JobMovers.writePrivate(ctx.tmp().resolve("password"), password);
             String host = address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
             String url = "rsync://" + RsyncKeys.USER + "@" + host + ":" + (port == null ? 873 : port);
             String flags = "-aAhH" + (settings.rsyncSparse() ? "S" : "") + "x" + (settings.rsyncCompress() ? "z" : "");
@@ -135,12 +135,6 @@ final class RsyncScripts {
             }
             return signal;
         };
-    }
-
-    private static Path writePrivate(Path file, byte[] content) throws java.io.IOException {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.write(file, content);
-        return file;
     }
 
     private static long seconds(long beginNanos) {

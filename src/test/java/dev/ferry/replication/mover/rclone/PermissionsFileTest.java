@@ -50,6 +50,7 @@ class PermissionsFileTest {
         assertThat(PermissionsFile.unescape("\\303\\251t\\303\\251")).isEqualTo("été");
         assertThat(PermissionsFile.unescape("trailing\\01")).isEqualTo("trailing\\01");
     }
+
     @Test
     void givenHeadersSetfaclWouldReadButAStrictPrefixWouldNot_whenRestored_thenTheyStartDroppedEntriesNotKeptOnes()
             throws Exception {
