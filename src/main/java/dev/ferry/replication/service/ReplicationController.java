@@ -32,6 +32,7 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 
 /**
  * The per-object work queue of the replication feature, as controller-runtime's: an object is reconciled by one pass
@@ -41,7 +42,9 @@ import jakarta.inject.Inject;
  * an error back-off, or not at all. A job attempt that ends requeues its owner, as a Job's change would.
  */
 @ApplicationScoped
-@Startup // created with the application, so that it hears of the first partition assignment
+// Created at start, after the schema migration, so that it hears of the first partition assignment (replayed to it
+// if it came first) when the table it resumes from exists.
+@Startup(Interceptor.Priority.APPLICATION + 600)
 public class ReplicationController {
 
     private static final Logger LOG = Logger.getLogger(ReplicationController.class);
