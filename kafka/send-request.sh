@@ -10,7 +10,8 @@
 #
 # Optional environment:
 #   FERRY_REQUESTS_TOPIC   default juju.rpc.requests
-#   FERRY_RESPONSES_TOPIC  default juju.rpc.responses; any other is sent as the ferry-reply-to header
+#   FERRY_RESPONSES_TOPIC  default juju.rpc.responses; any other is sent as the ferry-reply-to header, and must be
+#                          one of Ferry's ferry.rpc.reply-topics
 #   FERRY_TIMEOUT          seconds to wait for the response, default 30
 #   FERRY_REQUEST_ID       the request-id in the JSON, default 1
 #   FERRY_CORRELATION_ID   default a fresh random UUID

@@ -59,12 +59,15 @@ public class ProvisionerService {
         return modelUuidAll(List.of(new Call<>(context, null))).map(ProvisionerService::only);
     }
 
-    /** ModelUUID for consecutive calls of a poll: one query for all their models. */
+    /**
+     * ModelUUID for consecutive calls of a poll: one query for all their models. As Juju's, it fails in its result,
+     * never as a call: an unknown model is a {@code result} of "" with the error beside.
+     */
     public Uni<List<Outcome<StringResult>>> modelUuidAll(List<Call<Void>> calls) {
         return machines.existingModels(session(calls), models(calls)).map(existing -> calls.stream()
-                .map(call -> existing.contains(call.context().modelUuid())
-                        ? Outcome.of(StringResult.of(call.context().modelUuid()))
-                        : Outcome.<StringResult> failed(unknownModel(call.context())))
+                .map(call -> Outcome.of(existing.contains(call.context().modelUuid())
+                        ? StringResult.of(call.context().modelUuid())
+                        : new StringResult("", RpcError.of(unknownModel(call.context())))))
                 .toList());
     }
 
@@ -83,7 +86,8 @@ public class ProvisionerService {
             List<Entity> entities = call.params().entities() == null ? List.of() : call.params().entities();
             List<Object> outcomes = new ArrayList<>(entities.size());
             for (Entity entity : entities) {
-                Object outcome = accessibleMachine(call.context(), entity.tag());
+                // A null entry is Go's zero Entity: an empty tag, refused for that entry alone.
+                Object outcome = accessibleMachine(call.context(), entity == null ? null : entity.tag());
                 outcomes.add(outcome);
                 if (outcome instanceof MachineTag machine) {
                     wanted.add(new ModelMachine(call.context().modelUuid(), machine.id()));
@@ -121,7 +125,7 @@ public class ProvisionerService {
         List<Object> checked = new ArrayList<>(changes.size());
         Set<ModelMachine> wanted = new LinkedHashSet<>();
         for (EntityPassword change : changes) {
-            Object outcome = accessibleMachine(context, change.tag());
+            Object outcome = accessibleMachine(context, change == null ? null : change.tag());
             checked.add(outcome);
             if (outcome instanceof MachineTag machine) {
                 wanted.add(new ModelMachine(context.modelUuid(), machine.id()));

@@ -20,12 +20,18 @@ public final class EnvelopeCodec {
         this.mapper = mapper;
     }
 
-    /** The request id if the value is a JSON object that has one; 0 otherwise (used to answer bad requests). */
+    /**
+     * The request id if the value is a JSON object with one that {@link #decode} would accept; 0 otherwise (no value,
+     * not JSON, a string or negative id): used to answer bad requests.
+     */
     public long peekRequestId(byte[] value) {
+        if (value == null) {
+            return 0;
+        }
         try {
-            JsonNode node = mapper.readTree(value);
-            return node != null && node.path("request-id").canConvertToLong() ? node.path("request-id").asLong() : 0;
-        } catch (IOException e) {
+            JsonNode id = mapper.readTree(value).path("request-id");
+            return id.isIntegralNumber() && id.asLong() >= 0 ? id.asLong() : 0;
+        } catch (IOException | RuntimeException e) {
             return 0;
         }
     }

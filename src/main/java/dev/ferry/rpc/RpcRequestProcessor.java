@@ -1,12 +1,14 @@
 package dev.ferry.rpc;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,6 +21,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ferry.rpc.auth.FerryHeaders;
+import dev.ferry.rpc.auth.RequestSignatures;
 import dev.ferry.rpc.auth.SignatureHeaders;
 import dev.ferry.rpc.auth.SignatureVerifier;
 import dev.ferry.rpc.auth.Verdict;
@@ -83,6 +86,7 @@ public class RpcRequestProcessor implements BatchProcessor {
         Item duplicateOf;
         String deadLetterReason;
         String replyTopic;
+        boolean replyToRefused;
 
         Item(ConsumerRecord<String, byte[]> record) {
             this.record = record;
@@ -119,7 +123,7 @@ public class RpcRequestProcessor implements BatchProcessor {
                     for (Item item : items) {
                         if (item.store) {
                             fresh.putIfAbsent(item.key(), new Answer(new String(item.response, StandardCharsets.UTF_8),
-                                    item.effects.stored()));
+                                    item.effects.stored(), requestDigest(item)));
                         }
                     }
                     return ledger.record(session, fresh).invoke(() -> marks[4] = System.nanoTime());
@@ -143,6 +147,11 @@ public class RpcRequestProcessor implements BatchProcessor {
             return;
         }
         item.replyTopic = replyTopic(item);
+        item.replyToRefused = item.replyTopic == null;
+        if (item.replyToRefused) {
+            // Every answer, a refusal included, then goes to the default topic, where this one says why.
+            item.replyTopic = config.replyTopics().get(0);
+        }
         String model = item.record.key();
         // The window is applied after the ledger lookup: a redelivery is answered as before, however old it is.
         item.verdict = signatures.verifySignature(requestTopic, model, item.headers, item.record.value(),
@@ -175,18 +184,23 @@ public class RpcRequestProcessor implements BatchProcessor {
         if (item.deadLetterReason != null) {
             return;
         }
+        Answer previous = stored.get(item.key());
         if (item.verdict instanceof Verdict.Refused refused) {
+            if (previous != null && sameRequest(previous, item)) {
+                // The very record answered before, whose signature the caller's current key no longer verifies (its
+                // password changed since, maybe by this request): its answer, not a refusal.
+                answerAsBefore(item, previous);
+                return;
+            }
             LOG.debugf("Refused a request from %s: %s", item.headers.caller(), refused.message());
             item.response = codec.error(codec.peekRequestId(item.record.value()),
                     new RpcException(ErrorCodes.UNAUTHORIZED, refused.message()));
             return;
         }
         Verdict.Accepted accepted = (Verdict.Accepted) item.verdict;
-        Answer previous = stored.get(item.key());
         if (previous != null) {
             // Answered before (a redelivery, or the same request sent twice): same response, same records, no effect.
-            item.response = previous.response().getBytes(StandardCharsets.UTF_8);
-            item.effects = Effects.of(previous.effects());
+            answerAsBefore(item, previous);
             return;
         }
         Item earlier = firstInBatch.putIfAbsent(item.key(), item);
@@ -207,8 +221,7 @@ public class RpcRequestProcessor implements BatchProcessor {
                     RpcException.badRequest("record key must be a model UUID, got \"" + item.record.key() + "\""));
             return;
         }
-        if (item.replyTopic == null) {
-            item.replyTopic = config.replyTopics().get(0);
+        if (item.replyToRefused) {
             item.response = codec.error(codec.peekRequestId(item.record.value()),
                     RpcException.badRequest(FerryHeaders.REPLY_TO + " must be one of " + config.replyTopics()));
             return;
@@ -228,6 +241,25 @@ public class RpcRequestProcessor implements BatchProcessor {
         } catch (RpcException e) {
             item.response = codec.error(request.requestId(), e);
         }
+    }
+
+    private static void answerAsBefore(Item item, Answer previous) {
+        item.response = previous.response().getBytes(StandardCharsets.UTF_8);
+        item.effects = Effects.of(previous.effects());
+    }
+
+    /** SHA-256 of what the caller signed and its signature: equal only for the same record, as signed. */
+    private String requestDigest(Item item) {
+        String canonical = RequestSignatures.canonicalString(requestTopic, item.record.key(), item.headers.caller(),
+                item.headers.correlationId(), item.headers.timestamp(), item.record.value());
+        String signature = item.headers.signature() == null ? "" : item.headers.signature().toLowerCase(Locale.ROOT);
+        return RequestSignatures.sha256Hex((canonical + "\n" + signature).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private boolean sameRequest(Answer previous, Item item) {
+        return previous.requestDigest() != null && MessageDigest.isEqual(
+                previous.requestDigest().getBytes(StandardCharsets.US_ASCII),
+                requestDigest(item).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Consecutive calls of one batchable method form one segment; any other call is a segment of its own. */

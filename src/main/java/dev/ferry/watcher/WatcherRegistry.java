@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ferry.rpc.Effects;
+import dev.ferry.rpc.ErrorCodes;
 import dev.ferry.rpc.RpcException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -76,15 +77,20 @@ public class WatcherRegistry {
                 }).replaceWithVoid();
     }
 
+    /** Juju's ErrUnknownWatcher: no id, an id of no watcher, or of a watcher of another type. */
+    private static RpcException unknownWatcher() {
+        return new RpcException(ErrorCodes.NOT_FOUND, "unknown watcher id");
+    }
+
     /** Ends a watcher; only its owner may, as in Juju where watchers belong to the connection that made them. */
     public Uni<Void> stop(Mutiny.Session session, String watcherId, String caller, String expectedType) {
         if (watcherId == null || watcherId.isEmpty()) {
-            return Uni.createFrom().failure(RpcException.badRequest("missing field \"id\": the watcher to stop"));
+            return Uni.createFrom().failure(unknownWatcher());
         }
         return session.createNativeQuery(FIND, Object[].class).setParameter("id", watcherId).getResultList()
                 .chain(rows -> {
                     if (rows.isEmpty() || !expectedType.equals(rows.get(0)[1])) {
-                        return Uni.createFrom().failure(RpcException.notFound("watcher \"" + watcherId + "\""));
+                        return Uni.createFrom().failure(unknownWatcher());
                     }
                     if (!caller.equals(rows.get(0)[0])) {
                         return Uni.createFrom().failure(RpcException.perm());

@@ -81,6 +81,69 @@ class ExactlyOnceRpcTest {
     }
 
     @Test
+    void anAgentSettingItsOwnPasswordGetsTheSameAnswerWhenItsRecordComesAgain() {
+        String first = "machine-1-first-password-" + UUID.randomUUID();
+        assertThat(world.call(controller, "SetPasswords", Map.of("changes",
+                List.of(Map.of("tag", "machine-1", "password", first)))).response().path("results").get(0).isEmpty())
+                .isTrue();
+        FerryClient machine1 = world.client("machine-1", first);
+        ProducerRecord<String, byte[]> ownChange = machine1.signer().sign(machine1.request(world.model, "Provisioner",
+                11, "SetPasswords", Map.of("changes", List.of(Map.of("tag", "machine-1", "password",
+                        "machine-1-second-password-" + UUID.randomUUID())))),
+                UUID.randomUUID().toString(), System.currentTimeMillis());
+
+        RpcResponse answer = machine1.send(ownChange).await().atMost(WAIT);
+        // Signed with the password this very request replaced: the same record again is still the same request.
+        RpcResponse again = machine1.send(ownChange).await().atMost(WAIT);
+
+        assertThat(answer.isError()).as(String.valueOf(answer.error())).isFalse();
+        assertThat(answer.response().path("results").get(0).isEmpty()).isTrue();
+        assertThat(again.isError()).as(String.valueOf(again.error())).isFalse();
+        assertThat(again.response()).isEqualTo(answer.response());
+        // A new request under the old password is refused, so nothing but the very same record got through.
+        RpcResponse stale = world.call(machine1, "Life", Map.of("entities", List.of(Map.of("tag", "machine-1"))));
+        assertThat(stale.errorCode()).isEqualTo("unauthorized access");
+    }
+
+    @Test
+    void aReplyTopicNotAllowedIsAnsweredOnTheDefaultTopicWhateverElseIsWrong() {
+        ProducerRecord<String, byte[]> request = controller.request(world.model, "Provisioner", 11, "ModelUUID", null);
+        request.headers().add("ferry-reply-to", "not-a-reply-topic".getBytes(StandardCharsets.UTF_8));
+        ProducerRecord<String, byte[]> signed = controller.signer().sign(request, UUID.randomUUID().toString(),
+                System.currentTimeMillis());
+        RpcResponse answer = controller.send(signed).await().atMost(WAIT);
+        RpcResponse again = controller.send(signed).await().atMost(WAIT);
+        assertThat(answer.errorCode()).isEqualTo("bad request");
+        assertThat(answer.error()).contains("ferry-reply-to");
+        assertThat(again.error()).isEqualTo(answer.error());
+
+        FerryClient impostor = world.client("machine-0", "not-the-controller-password-at-all");
+        ProducerRecord<String, byte[]> forged = impostor.request(world.model, "Provisioner", 11, "ModelUUID", null);
+        forged.headers().add("ferry-reply-to", "not-a-reply-topic".getBytes(StandardCharsets.UTF_8));
+        RpcResponse refused = impostor.send(impostor.signer().sign(forged, UUID.randomUUID().toString(),
+                System.currentTimeMillis())).await().atMost(WAIT);
+        assertThat(refused.errorCode()).isEqualTo("unauthorized access");
+
+        // A stale request too: the partition goes on, the next request is answered.
+        ProducerRecord<String, byte[]> old = controller.request(world.model, "Provisioner", 11, "ModelUUID", null);
+        old.headers().add("ferry-reply-to", "not-a-reply-topic".getBytes(StandardCharsets.UTF_8));
+        RpcResponse stale = controller.send(controller.signer().sign(old, UUID.randomUUID().toString(),
+                System.currentTimeMillis() - Duration.ofHours(1).toMillis())).await().atMost(WAIT);
+        assertThat(stale.errorCode()).isEqualTo("unauthorized access");
+        assertThat(world.call(controller, "ModelUUID", null).isError()).isFalse();
+    }
+
+    @Test
+    void aSignedRecordWithNoValueIsAnsweredAsABadRequest() {
+        ProducerRecord<String, byte[]> empty = controller.signer().sign(controller.record(world.model, null),
+                UUID.randomUUID().toString(), System.currentTimeMillis());
+        RpcResponse answer = controller.send(empty).await().atMost(WAIT);
+        assertThat(answer.errorCode()).isEqualTo("bad request");
+        assertThat(answer.error()).isEqualTo("request must be a JSON object");
+        assertThat(answer.requestId()).isZero();
+    }
+
+    @Test
     void aThousandRequestsForOneModelAreAnsweredInOrder() throws Exception {
         int count = 1000;
         try (KafkaConsumer<String, byte[]> responses = world.consumerAtEnd("juju.rpc.responses")) {

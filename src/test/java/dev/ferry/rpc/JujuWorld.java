@@ -93,7 +93,10 @@ public final class JujuWorld implements AutoCloseable {
     public JujuWorld withModel() {
         event("model", "added", Map.of("name", "test-" + model.substring(0, 8), "owner-tag", ADMIN, "cloud", "lxd"));
         FerryClient controller = controller();
-        Awaitility.await().atMost(WAIT).until(() -> !call(controller, "ModelUUID", null).isError());
+        Awaitility.await().atMost(WAIT).until(() -> {
+            RpcResponse answer = call(controller, "ModelUUID", null);
+            return !answer.isError() && answer.response().path("error").isMissingNode();
+        });
         return this;
     }
 

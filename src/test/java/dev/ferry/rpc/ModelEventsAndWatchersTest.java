@@ -82,11 +82,13 @@ class ModelEventsAndWatchersTest {
         RpcResponse notOwner = stopWatcher(admin, watcherId);
         assertThat(notOwner.errorCode()).isEqualTo("unauthorized access");
         RpcResponse noId = admin.call(world.model, "StringsWatcher", 1, "Stop", null).await().atMost(WAIT);
-        assertThat(noId.errorCode()).isEqualTo("bad request");
+        assertThat(noId.errorCode()).isEqualTo("not found");
+        assertThat(noId.error()).isEqualTo("unknown watcher id");
         RpcResponse stop = stopWatcher(controller, watcherId);
         assertThat(stop.isError()).as(String.valueOf(stop.error())).isFalse();
         RpcResponse again = stopWatcher(controller, watcherId);
         assertThat(again.errorCode()).isEqualTo("not found");
+        assertThat(again.error()).isEqualTo("unknown watcher id");
     }
 
     @Test

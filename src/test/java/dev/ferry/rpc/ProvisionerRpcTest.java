@@ -189,6 +189,20 @@ class ProvisionerRpcTest {
     }
 
     @Test
+    void aNullEntryFailsThatEntryAloneAsGoDecodesItToAnEmptyTag() {
+        RpcResponse life = world.call(controller, "Life", Map.of("entities",
+                java.util.Arrays.asList(Map.of("tag", "machine-1"), null)));
+        assertThat(life.isError()).as(String.valueOf(life.error())).isFalse();
+        assertThat(life.response().path("results").get(0).path("life").asText()).isEqualTo("alive");
+        JujuWorld.assertPerm(life.response().path("results").get(1).path("error"));
+
+        RpcResponse passwords = world.call(controller, "SetPasswords", Map.of("changes",
+                java.util.Arrays.asList((Object) null)));
+        assertThat(passwords.isError()).as(String.valueOf(passwords.error())).isFalse();
+        JujuWorld.assertPerm(passwords.response().path("results").get(0).path("error"));
+    }
+
+    @Test
     void aRecordKeyThatIsNotAModelUuidIsABadRequest() {
         RpcResponse answer = controller.call("not-a-model", "Provisioner", 11, "ModelUUID", null).await().atMost(WAIT);
         assertThat(answer.errorCode()).isEqualTo("bad request");
@@ -197,10 +211,13 @@ class ProvisionerRpcTest {
 
     @Test
     void anUnknownModelIsNotFound() {
+        // ModelUUID fails in its result, as Juju's does: the call itself succeeds.
         RpcResponse answer = controller.call(UUID.randomUUID().toString(), "Provisioner", 11, "ModelUUID", null)
                 .await().atMost(WAIT);
-        assertThat(answer.errorCode()).isEqualTo("not found");
-        assertThat(answer.error()).startsWith("model \"");
+        assertThat(answer.isError()).isFalse();
+        assertThat(answer.response().path("result").asText("absent")).isEmpty();
+        assertThat(answer.response().path("error").path("code").asText()).isEqualTo("not found");
+        assertThat(answer.response().path("error").path("message").asText()).startsWith("model \"");
 
         // SetPasswords looks the model up together with the machines it names: still not found, nothing stored.
         RpcResponse passwords = controller.call(UUID.randomUUID().toString(), "Provisioner", 11, "SetPasswords",

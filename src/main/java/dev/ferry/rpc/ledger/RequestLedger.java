@@ -26,8 +26,11 @@ public class RequestLedger {
     public record Key(String caller, String correlationId) {
     }
 
-    /** What an answered request produced: its response and its other records, as published. */
-    public record Answer(String response, List<StoredRecord> effects) {
+    /**
+     * What an answered request produced: its response and its other records, as published; and the digest of the
+     * request as signed (null for answers stored before digests were).
+     */
+    public record Answer(String response, List<StoredRecord> effects, String requestDigest) {
     }
 
     /** A record published with a response; values are Ferry's own JSON, so text. */
@@ -44,21 +47,23 @@ public class RequestLedger {
 
     // One round trip for both: rows of kind 0 are signing keys (agent_credentials), of kind 1 stored answers.
     private static final String LOOK_UP = """
-            SELECT 0, CAST(c.model_uuid AS text), c.tag, CAST(NULL AS text), CAST(NULL AS text), c.signing_key
+            SELECT 0, CAST(c.model_uuid AS text), c.tag, CAST(NULL AS text), CAST(NULL AS text), c.signing_key,
+                   CAST(NULL AS text)
             FROM agent_credentials c
             JOIN jsonb_to_recordset(CAST(CAST(:callers AS text) AS jsonb)) AS k(model_uuid uuid, tag text)
               ON c.model_uuid = k.model_uuid AND c.tag = k.tag
             UNION ALL
-            SELECT 1, l.caller, l.correlation_id, l.response, CAST(l.effects AS text), CAST(NULL AS bytea)
+            SELECT 1, l.caller, l.correlation_id, l.response, CAST(l.effects AS text), CAST(NULL AS bytea),
+                   l.request_digest
             FROM rpc_ledger l
             JOIN jsonb_to_recordset(CAST(CAST(:keys AS text) AS jsonb)) AS k(caller text, correlation_id text)
               ON l.caller = k.caller AND l.correlation_id = k.correlation_id""";
 
     private static final String RECORD = """
-            INSERT INTO rpc_ledger (caller, correlation_id, response, effects)
-            SELECT r.caller, r.correlation_id, r.response, r.effects
+            INSERT INTO rpc_ledger (caller, correlation_id, response, effects, request_digest)
+            SELECT r.caller, r.correlation_id, r.response, r.effects, r.request_digest
             FROM jsonb_to_recordset(CAST(CAST(:rows AS text) AS jsonb))
-                 AS r(caller text, correlation_id text, response text, effects jsonb)
+                 AS r(caller text, correlation_id text, response text, effects jsonb, request_digest text)
             ON CONFLICT (caller, correlation_id) DO NOTHING""";
 
     private static final String FORGET = "DELETE FROM rpc_ledger WHERE answered_at < now() - CAST(:age AS interval)";
@@ -91,7 +96,7 @@ public class RequestLedger {
                             signingKeys.put(new ModelCaller((String) row[1], (String) row[2]), (byte[]) row[5]);
                         } else {
                             answers.put(new Key((String) row[1], (String) row[2]),
-                                    new Answer((String) row[3], effects((String) row[4])));
+                                    new Answer((String) row[3], effects((String) row[4]), (String) row[6]));
                         }
                     }
                     return new Lookup(answers, signingKeys);
@@ -105,7 +110,7 @@ public class RequestLedger {
         List<Map<String, Object>> rows = answers.entrySet().stream()
                 .map(e -> Map.<String, Object> of("caller", e.getKey().caller(), "correlation_id",
                         e.getKey().correlationId(), "response", e.getValue().response(), "effects",
-                        e.getValue().effects()))
+                        e.getValue().effects(), "request_digest", e.getValue().requestDigest()))
                 .toList();
         return session.createNativeQuery(RECORD).setParameter("rows", Json.write(rows)).executeUpdate().replaceWithVoid();
     }
