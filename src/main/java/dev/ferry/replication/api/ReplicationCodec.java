@@ -5,13 +5,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
@@ -23,7 +30,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
  * Reads ReplicationSource/ReplicationDestination records (JSON, or YAML when the record's {@code content-type}
- * header says {@code application/yaml} — or, with no header, when the value does not start with <code>{</code>) and
+ * header says {@code application/yaml} — or, with no header, when the value is not JSON) and
  * writes objects and status documents as JSON. Times are written as Kubernetes writes {@code metav1.Time}: RFC 3339
  * in UTC with second precision.
  */
@@ -49,17 +56,36 @@ public final class ReplicationCodec {
                 gen.writeString(DateTimeFormatter.ISO_INSTANT.format(value.truncatedTo(ChronoUnit.SECONDS)));
             }
         });
+        // Types as the API server checks them: no "true" for a boolean, "22" or 22.5 for an integer, 5 for a string
+        // (quantities, which are int-or-string, are made text before conversion).
+        mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+        for (LogicalType number : List.of(LogicalType.Integer, LogicalType.Float)) {
+            mapper.coercionConfigFor(number).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        }
+        mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         return mapper.registerModule(new JavaTimeModule()).registerModule(times)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
     }
+
+    /** Fields of type {@code resource.Quantity}, which the CRD takes as a string or a number. */
+    private static final Set<String> QUANTITIES = Set.of("capacity", "cacheCapacity", "configCapacity");
 
     public ObjectMapper mapper() {
         return json;
     }
 
-    /** True when the value is to be read as YAML: by header, else by its first non-blank character. */
+    /**
+     * True when the value is to be read as YAML: by header, else by its first non-blank character (a value read as
+     * JSON that is not JSON is then tried as YAML, which flow-style YAML is).
+     */
     public static boolean isYaml(String contentType, byte[] value) {
         if (contentType != null && !contentType.isBlank()) {
             String type = contentType.toLowerCase(Locale.ROOT).split(";")[0].trim();
@@ -78,9 +104,6 @@ public final class ReplicationCodec {
         ObjectNode tree = readTree(value, contentType, ReplicationSource.KIND);
         ReplicationSource source = convert(tree, ReplicationSource.class);
         ObjectMeta meta = checkMetadata(key, source.metadata());
-        if (source.spec() == null) {
-            throw new InvalidObjectException("spec: Required value");
-        }
         checkSchedule(source.spec().trigger());
         if (source.spec().sourcePVC() != null && !ObjectKey.isName(source.spec().sourcePVC())) {
             throw new InvalidObjectException("spec.sourcePVC: Invalid value: \"" + source.spec().sourcePVC()
@@ -95,9 +118,6 @@ public final class ReplicationCodec {
         ObjectNode tree = readTree(value, contentType, ReplicationDestination.KIND);
         ReplicationDestination destination = convert(tree, ReplicationDestination.class);
         ObjectMeta meta = checkMetadata(key, destination.metadata());
-        if (destination.spec() == null) {
-            throw new InvalidObjectException("spec: Required value");
-        }
         checkSchedule(destination.spec().trigger());
         return new ReplicationDestination(ReplicationObject.API_VERSION, ReplicationDestination.KIND, meta,
                 destination.spec(), null);
@@ -105,12 +125,17 @@ public final class ReplicationCodec {
 
     private ObjectNode readTree(byte[] value, String contentType, String kind) throws InvalidObjectException {
         JsonNode tree;
+        boolean asYaml = isYaml(contentType, value);
         try {
-            tree = (isYaml(contentType, value) ? yaml : json).readTree(value);
-        } catch (JsonProcessingException e) {
-            throw new InvalidObjectException("cannot parse " + kind + ": " + e.getOriginalMessage());
+            tree = (asYaml ? yaml : json).readTree(value);
         } catch (IOException e) {
-            throw new InvalidObjectException("cannot parse " + kind + ": " + e.getMessage());
+            // Read as JSON for want of a header: flow-style YAML starts with "{" too.
+            boolean noHeader = contentType == null || contentType.isBlank();
+            tree = noHeader && !asYaml ? yamlObjectOrNull(value) : null;
+            if (tree == null) {
+                throw new InvalidObjectException("cannot parse " + kind + ": "
+                        + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+            }
         }
         if (tree == null || !tree.isObject()) {
             throw new InvalidObjectException("cannot parse " + kind + ": not an object");
@@ -127,18 +152,89 @@ public final class ReplicationCodec {
         }
         ObjectNode object = (ObjectNode) tree;
         object.remove("status");
+        // No spec is an empty one, as the CRD allows: the catalog then says that a replication method is missing.
+        if (!object.hasNonNull("spec")) {
+            object.putObject("spec");
+        }
+        quantitiesAsText(object.get("spec"));
         return object;
+    }
+
+    private ObjectNode yamlObjectOrNull(byte[] value) {
+        try {
+            JsonNode node = yaml.readTree(value);
+            return node instanceof ObjectNode object ? object : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void quantitiesAsText(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            for (var field : object.properties()) {
+                if (QUANTITIES.contains(field.getKey()) && field.getValue().isNumber()) {
+                    field.setValue(object.textNode(field.getValue().asText()));
+                } else {
+                    quantitiesAsText(field.getValue());
+                }
+            }
+        }
     }
 
     private <T> T convert(ObjectNode tree, Class<T> type) throws InvalidObjectException {
         try {
             return json.treeToValue(tree, type);
+        } catch (JsonMappingException e) {
+            throw new InvalidObjectException(typeError(tree, e));
         } catch (JsonProcessingException e) {
-            String path = e instanceof com.fasterxml.jackson.databind.JsonMappingException m
-                    ? m.getPathReference() : "";
-            throw new InvalidObjectException("invalid " + type.getSimpleName() + " " + path + ": "
-                    + e.getOriginalMessage());
+            throw new InvalidObjectException("invalid " + type.getSimpleName() + ": " + e.getOriginalMessage());
         }
+    }
+
+    /**
+     * A value of the wrong type, as the API server words it: {@code spec.paused: Invalid value: "string":
+     * spec.paused in body must be of type boolean: "string"}.
+     */
+    private static String typeError(ObjectNode tree, JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        JsonNode node = tree;
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+                node = node == null ? null : node.get(ref.getFieldName());
+            } else {
+                path.append('[').append(ref.getIndex()).append(']');
+                node = node == null ? null : node.get(ref.getIndex());
+            }
+        }
+        Class<?> target = e instanceof MismatchedInputException m ? m.getTargetType() : null;
+        if (target == null || node == null) {
+            return path + ": Invalid value: " + e.getOriginalMessage();
+        }
+        String actual = jsonType(node);
+        return path + ": Invalid value: \"" + actual + "\": " + path + " in body must be of type "
+                + openApiType(target) + ": \"" + actual + "\"";
+    }
+
+    private static String jsonType(JsonNode node) {
+        return node.isTextual() ? "string" : node.isBoolean() ? "boolean" : node.isIntegralNumber() ? "integer"
+                : node.isNumber() ? "number" : node.isArray() ? "array" : node.isNull() ? "null" : "object";
+    }
+
+    private static String openApiType(Class<?> type) {
+        if (type == Boolean.class || type == boolean.class) {
+            return "boolean";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "integer";
+        }
+        if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
+            return "number";
+        }
+        if (CharSequence.class.isAssignableFrom(type) || Instant.class == type) {
+            return "string";
+        }
+        return java.util.Collection.class.isAssignableFrom(type) || type.isArray() ? "array" : "object";
     }
 
     private static ObjectMeta checkMetadata(ObjectKey key, ObjectMeta meta) throws InvalidObjectException {

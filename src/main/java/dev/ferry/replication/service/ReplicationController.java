@@ -283,10 +283,10 @@ public class ReplicationController {
         }
         synchronized (state) {
             state.partition = row.partition();
-            state.owner = new Owner(ref.kind(), ref.namespace(), ref.name(), row.uid().toString());
+            state.owner = new Owner(ref.kind(), ref.namespace(), ref.name(), row.uid());
         }
         ReplicationStatus status = readStatus(ref.kind(), row.status());
-        ObjectMeta meta = new ObjectMeta(ref.name(), ref.namespace(), row.uid().toString(), row.generation(), null,
+        ObjectMeta meta = new ObjectMeta(ref.name(), ref.namespace(), row.uid(), row.generation(), null,
                 row.createdAt(), null, null);
         if (row.invalid() != null) {
             status.setCondition(ReplicationStatus.CONDITION_SYNCHRONIZING, "False", StateMachine.REASON_ERROR,
@@ -315,7 +315,7 @@ public class ReplicationController {
 
     private static ObjectMeta identity(ObjectMeta meta, StoredObject row) {
         ObjectMeta base = meta == null ? new ObjectMeta(null, null, null, null, null, null, null, null) : meta;
-        return base.withIdentity(row.ref().namespace(), row.ref().name(), row.uid().toString(), row.createdAt())
+        return base.withIdentity(row.ref().namespace(), row.ref().name(), row.uid(), row.createdAt())
                 .withGeneration(row.generation());
     }
 

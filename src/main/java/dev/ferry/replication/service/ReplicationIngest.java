@@ -90,7 +90,7 @@ public class ReplicationIngest {
     }
 
     /** A record as stored: the object's JSON (a minimal one if invalid), the problem if any, the uid it named. */
-    private record Accepted(String json, String invalid, Optional<UUID> uid) {
+    private record Accepted(String json, String invalid, Optional<String> uid) {
     }
 
     private Accepted accept(ObjectRef ref, byte[] value, String contentType) {
@@ -109,7 +109,7 @@ public class ReplicationIngest {
 
     private Uni<Void> store(ObjectRef ref, byte[] value, String contentType, int partition) {
         Accepted accepted = accept(ref, value, contentType);
-        UUID uid = accepted.uid().orElseGet(UUID::randomUUID);
+        String uid = accepted.uid().orElseGet(() -> UUID.randomUUID().toString());
         return repository.upsert(ref, uid, accepted.uid().isPresent(), accepted.json(), accepted.invalid(), partition)
                 .chain(row -> {
                     if (row.isPresent()) {
@@ -137,7 +137,7 @@ public class ReplicationIngest {
             } catch (RuntimeException e) {
                 // Never block the partition on an unreadable row: clean up by identity alone.
                 LOG.warnf("%s: stored object unreadable (%s); deleting what it owned", ref, e.getMessage());
-                ObjectMeta meta = new ObjectMeta(ref.name(), ref.namespace(), row.get().uid().toString(), null, null,
+                ObjectMeta meta = new ObjectMeta(ref.name(), ref.namespace(), row.get().uid(), null, null,
                         row.get().createdAt(), null, null);
                 last = ReplicationSource.KIND.equals(ref.kind())
                         ? new ReplicationSource(ReplicationObject.API_VERSION, ref.kind(), meta, null,
@@ -150,12 +150,9 @@ public class ReplicationIngest {
         });
     }
 
-    private static Optional<UUID> uidOf(ObjectMeta meta) {
-        try {
-            return meta.uid() == null ? Optional.empty() : Optional.of(UUID.fromString(meta.uid()));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+    /** The uid the record names, as it names it; none when absent or empty. */
+    private static Optional<String> uidOf(ObjectMeta meta) {
+        return Optional.ofNullable(meta.uid()).filter(uid -> !uid.isEmpty());
     }
 
     private static String contentType(IncomingKafkaRecordMetadata<?, ?> in) {

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 import dev.ferry.replication.api.ObjectKey;
 import io.smallrye.mutiny.Uni;
@@ -38,7 +37,7 @@ public class ReplicationRepository {
      * another uid is a different object of the same name: nothing is written and the answer is empty. (One whose uid
      * Ferry made up is the same object, whatever uid a later record names.)
      */
-    public Uni<Optional<StoredObject>> upsert(ObjectRef ref, UUID uid, boolean uidGiven, String objectJson,
+    public Uni<Optional<StoredObject>> upsert(ObjectRef ref, String uid, boolean uidGiven, String objectJson,
             String invalid, int partition) {
         return pool.preparedQuery("""
                 INSERT INTO replication_objects (kind, namespace, name, uid, object, invalid, kafka_partition,
@@ -55,7 +54,7 @@ public class ReplicationRepository {
                 WHERE NOT $7 OR NOT replication_objects.uid_given OR replication_objects.uid = EXCLUDED.uid
                 RETURNING """ + " " + COLUMNS)
                 .execute(Tuple.tuple().addString(ref.kind()).addString(ref.namespace()).addString(ref.name())
-                        .addUUID(uid).addString(objectJson).addString(invalid).addBoolean(uidGiven).addInteger(partition))
+                        .addString(uid).addString(objectJson).addString(invalid).addBoolean(uidGiven).addInteger(partition))
                 .map(ReplicationRepository::first);
     }
 
@@ -66,7 +65,7 @@ public class ReplicationRepository {
     }
 
     /** Writes the status of exactly this incarnation of the object (same uid); false when it is gone. */
-    public Uni<Boolean> saveStatus(ObjectRef ref, UUID uid, String statusJson) {
+    public Uni<Boolean> saveStatus(ObjectRef ref, String uid, String statusJson) {
         return pool.preparedQuery("UPDATE replication_objects SET status = $5::text::jsonb, updated_at = now() "
                 + "WHERE kind = $1 AND namespace = $2 AND name = $3 AND uid = $4")
                 .execute(Tuple.of(ref.kind(), ref.namespace(), ref.name(), uid, statusJson))
@@ -102,7 +101,7 @@ public class ReplicationRepository {
     private static StoredObject read(Row row) {
         OffsetDateTime created = row.getOffsetDateTime(5);
         return new StoredObject(new ObjectRef(row.getString(0), new ObjectKey(row.getString(1), row.getString(2))),
-                row.getUUID(3), row.getLong(4), created == null ? null : created.withOffsetSameInstant(ZoneOffset.UTC)
+                row.getString(3), row.getLong(4), created == null ? null : created.withOffsetSameInstant(ZoneOffset.UTC)
                         .toInstant(),
                 row.getString(6), row.getString(7), row.getString(8), row.getInteger(9));
     }

@@ -57,7 +57,7 @@ class ReplicationCodecTest {
         assertThat(rd.spec().rsync().capacity()).isEqualTo("10Gi");
         assertThat(rd.spec().rsync().accessModes()).containsExactly("ReadWriteOnce");
         assertThat(codec.readDestination(key, bytes(yaml), null).spec().trigger().manual())
-                .as("without a header, a value not starting with { is YAML").isEqualTo("first");
+                .as("without a header, a value that is not JSON is YAML").isEqualTo("first");
     }
 
     @Test
@@ -82,6 +82,52 @@ class ReplicationCodecTest {
         assertThatThrownBy(() -> codec.readSource(key, bytes("{\"apiVersion\":\"volsync.backube/v1alpha1\","
                 + "\"kind\":\"ReplicationSource\",\"spec\":{\"paused\":\"maybe\"}}"), null))
                 .hasMessageContaining("paused");
+    }
+
+    @Test
+    void givenValuesOfTheWrongType_whenRead_thenTheyAreRefusedAsTheApiServerRefusesThem() {
+        String head = "{\"apiVersion\":\"volsync.backube/v1alpha1\",\"kind\":\"ReplicationSource\",\"spec\":";
+        assertThatThrownBy(() -> codec.readSource(key, bytes(head + "{\"paused\":\"true\"}}"), null))
+                .hasMessage("spec.paused: Invalid value: \"string\": spec.paused in body must be of type boolean: "
+                        + "\"string\"");
+        assertThatThrownBy(() -> codec.readSource(key, bytes(head + "{\"rsync\":{\"port\":\"22\"}}}"), null))
+                .hasMessage("spec.rsync.port: Invalid value: \"string\": spec.rsync.port in body must be of type "
+                        + "integer: \"string\"");
+        assertThatThrownBy(() -> codec.readSource(key, bytes(head + "{\"rsync\":{\"port\":22.5}}}"), null))
+                .hasMessageStartingWith("spec.rsync.port: Invalid value: \"number\"");
+        assertThatThrownBy(() -> codec.readSource(key, bytes(head + "{\"trigger\":{\"manual\":5}}}"), null))
+                .hasMessageStartingWith("spec.trigger.manual: Invalid value: \"integer\"");
+        assertThatThrownBy(() -> codec.readSource(key, bytes(head + "{\"paused\":1}}"), null))
+                .hasMessageStartingWith("spec.paused: Invalid value: \"integer\"");
+        assertThatThrownBy(() -> codec.readSource(key, bytes(head + "{\"rsync\":{\"accessModes\":[7]}}}"), null))
+                .hasMessageStartingWith("spec.rsync.accessModes[0]: Invalid value: \"integer\"");
+        assertThatThrownBy(() -> codec.readSource(key, bytes(head + "{\"trigger\":\"now\"}}"), null))
+                .hasMessage("spec.trigger: Invalid value: \"string\": spec.trigger in body must be of type object: "
+                        + "\"string\"");
+    }
+
+    @Test
+    void givenQuantitiesAsNumbers_andNoSpec_whenRead_thenTheyAreAcceptedAsTheCrdAcceptsThem() throws Exception {
+        ReplicationDestination rd = codec.readDestination(key, bytes("{\"apiVersion\":\"volsync.backube/v1alpha1\","
+                + "\"kind\":\"ReplicationDestination\",\"spec\":{\"restic\":{\"capacity\":1073741824,"
+                + "\"cacheCapacity\":2147483648}}}"), null);
+        assertThat(rd.spec().restic().capacity()).isEqualTo("1073741824");
+        assertThat(rd.spec().restic().cacheCapacity()).isEqualTo("2147483648");
+        ReplicationSource bare = codec.readSource(key, bytes("{\"apiVersion\":\"volsync.backube/v1alpha1\","
+                + "\"kind\":\"ReplicationSource\"}"), null);
+        assertThat(bare.spec()).as("no spec is an empty spec: the catalog then names what is missing").isNotNull();
+        assertThat(bare.spec().rsync()).isNull();
+        assertThat(bare.spec().rclone()).isNull();
+    }
+
+    @Test
+    void givenFlowStyleYamlWithoutAHeader_whenRead_thenItIsReadAsYaml() throws Exception {
+        ReplicationSource rs = codec.readSource(key, bytes("{apiVersion: volsync.backube/v1alpha1, "
+                + "kind: ReplicationSource, spec: {sourcePVC: data, trigger: {manual: once}}}"), null);
+        assertThat(rs.spec().sourcePVC()).isEqualTo("data");
+        assertThat(rs.spec().trigger().manual()).isEqualTo("once");
+        assertThatThrownBy(() -> codec.readSource(key, bytes("{apiVersion: x}"), "application/json"))
+                .as("a header saying JSON is taken at its word").hasMessageStartingWith("cannot parse ReplicationSource:");
     }
 
     @Test

@@ -11,7 +11,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
@@ -105,7 +104,7 @@ class ControllerRequeueTest {
         }
 
         @Override
-        public Uni<Boolean> saveStatus(ObjectRef ref, UUID uid, String statusJson) {
+        public Uni<Boolean> saveStatus(ObjectRef ref, String uid, String statusJson) {
             StoredObject row = rows.get(ref);
             if (row == null || !row.uid().equals(uid)) {
                 return Uni.createFrom().item(false);
@@ -219,7 +218,7 @@ class ControllerRequeueTest {
     ObjectRef store(ReplicationSource rs) throws Exception {
         ObjectRef ref = new ObjectRef(ReplicationSource.KIND, new ObjectKey(NS, rs.metadata().name()));
         String json = codec.mapper().writeValueAsString(rs.withStatus(new ReplicationSourceStatus()));
-        repository.rows.put(ref, new StoredObject(ref, UUID.fromString(rs.metadata().uid()), 1, START, json, null,
+        repository.rows.put(ref, new StoredObject(ref, rs.metadata().uid(), 1, START, json, null,
                 null, PARTITION.get(rs.metadata().name())));
         return ref;
     }

@@ -270,10 +270,11 @@ class ReplicationKafkaTest {
                 st -> st != null && !st.isNull() && "go".equals(st.path("status").path("lastManualSync").asText()));
         assertThat(done.path("metadata").path("uid").asText()).isEqualTo(first.toString());
 
-        UUID second = UUID.randomUUID();
+        // A uid need not be a UUID (types.UID is any string): it is kept, published and compared as sent.
+        String second = "recreated-" + UUID.randomUUID().toString().substring(0, 8);
         produce("volsync.replication-sources", key, object.formatted(second), null);
         JsonNode fresh = await().atMost(Duration.ofSeconds(60)).until(() -> latestStatus(key).orElse(null),
-                st -> st != null && !st.isNull() && second.toString().equals(st.path("metadata").path("uid").asText())
+                st -> st != null && !st.isNull() && second.equals(st.path("metadata").path("uid").asText())
                         && "go".equals(st.path("status").path("lastManualSync").asText()));
         assertThat(statuses.stream().filter(r -> key.equals(r.key())).anyMatch(r -> r.value() == null))
                 .as("the old object's status was tombstoned first").isTrue();
