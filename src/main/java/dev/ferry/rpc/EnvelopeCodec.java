@@ -1,11 +1,14 @@
 package dev.ferry.rpc;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -14,10 +17,26 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class EnvelopeCodec {
 
+    /** Juju's request-id is a uint64: 0 to 2^64 - 1, carried in a long's 64 bits. */
+    private static final BigInteger MAX_REQUEST_ID = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+
     private final ObjectMapper mapper;
+    // As Go's json.Unmarshal: nothing but white space may follow the request's object.
+    private final ObjectReader strictReader;
 
     public EnvelopeCodec(ObjectMapper mapper) {
         this.mapper = mapper;
+        this.strictReader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    private static boolean isRequestId(JsonNode id) {
+        return id.isIntegralNumber() && id.bigIntegerValue().signum() >= 0
+                && id.bigIntegerValue().compareTo(MAX_REQUEST_ID) <= 0;
+    }
+
+    /** The uint64 in the long's bits, as JSON writes it. */
+    private static BigInteger unsigned(long requestId) {
+        return new BigInteger(Long.toUnsignedString(requestId));
     }
 
     /**
@@ -30,7 +49,7 @@ public final class EnvelopeCodec {
         }
         try {
             JsonNode id = mapper.readTree(value).path("request-id");
-            return id.isIntegralNumber() && id.asLong() >= 0 ? id.asLong() : 0;
+            return isRequestId(id) ? id.bigIntegerValue().longValue() : 0;
         } catch (IOException | RuntimeException e) {
             return 0;
         }
@@ -39,7 +58,7 @@ public final class EnvelopeCodec {
     public RequestEnvelope decode(byte[] value) {
         JsonNode node;
         try {
-            node = value == null ? null : mapper.readTree(value);
+            node = value == null ? null : strictReader.readTree(value);
         } catch (JsonProcessingException e) {
             throw RpcException.badRequest("malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -52,8 +71,8 @@ public final class EnvelopeCodec {
         if (requestId == null) {
             throw RpcException.badRequest("missing field \"request-id\"");
         }
-        if (!requestId.isIntegralNumber() || requestId.asLong() < 0) {
-            throw RpcException.badRequest("field \"request-id\" must be a non-negative integer");
+        if (!isRequestId(requestId)) {
+            throw RpcException.badRequest("field \"request-id\" must be an integer from 0 to 2^64 - 1");
         }
         String type = requiredText(node, "type");
         JsonNode version = node.get("version");
@@ -72,7 +91,7 @@ public final class EnvelopeCodec {
         if (params != null && !params.isNull() && !params.isObject()) {
             throw RpcException.badRequest("field \"params\" must be an object");
         }
-        return new RequestEnvelope(requestId.asLong(), type, version.asInt(), request,
+        return new RequestEnvelope(requestId.bigIntegerValue().longValue(), type, version.asInt(), request,
                 params == null || params.isNull() ? mapper.createObjectNode() : params,
                 id == null || id.isNull() ? "" : id.asText());
     }
@@ -90,16 +109,19 @@ public final class EnvelopeCodec {
 
     public byte[] response(long requestId, Object result) {
         ObjectNode out = mapper.createObjectNode();
-        out.put("request-id", requestId);
+        out.put("request-id", unsigned(requestId));
         out.set("response", result == null ? mapper.createObjectNode() : mapper.valueToTree(result));
         return bytes(out);
     }
 
     public byte[] error(long requestId, RpcException error) {
         ObjectNode out = mapper.createObjectNode();
-        out.put("request-id", requestId);
+        out.put("request-id", unsigned(requestId));
         out.put("error", error.getMessage());
-        out.put("error-code", error.code());
+        // As Juju's codec, which omits an empty code.
+        if (error.code() != null && !error.code().isEmpty()) {
+            out.put("error-code", error.code());
+        }
         if (error.info() != null && !error.info().isEmpty()) {
             out.set("error-info", mapper.valueToTree(error.info()));
         }

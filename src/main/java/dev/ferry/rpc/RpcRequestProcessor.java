@@ -87,6 +87,7 @@ public class RpcRequestProcessor implements BatchProcessor {
         String deadLetterReason;
         String replyTopic;
         boolean replyToRefused;
+        boolean correlationRefused;
 
         Item(ConsumerRecord<String, byte[]> record) {
             this.record = record;
@@ -95,6 +96,10 @@ public class RpcRequestProcessor implements BatchProcessor {
 
         Key key() {
             return new Key(headers.caller(), headers.correlationId());
+        }
+
+        boolean keyStorable() {
+            return storable(headers.caller()) && storable(headers.correlationId());
         }
     }
 
@@ -105,10 +110,9 @@ public class RpcRequestProcessor implements BatchProcessor {
         long[] marks = new long[6];
         marks[0] = System.nanoTime();
         return sessions.withTransaction((session, tx) -> ledger
-                .lookUp(session, items.stream().filter(i -> i.headers.caller() != null)
+                .lookUp(session, items.stream().filter(i -> storable(i.headers.caller()))
                         .map(i -> new ModelCaller(i.record.key(), i.headers.caller())).toList(),
-                        items.stream().filter(i -> i.headers.caller() != null && i.headers.correlationId() != null)
-                                .map(Item::key).toList())
+                        items.stream().filter(Item::keyStorable).map(Item::key).toList())
                 .invoke(() -> marks[1] = System.nanoTime())
                 .chain(lookup -> {
                     for (Item item : items) {
@@ -147,6 +151,7 @@ public class RpcRequestProcessor implements BatchProcessor {
             return;
         }
         item.replyTopic = replyTopic(item);
+        item.correlationRefused = !storable(correlation);
         item.replyToRefused = item.replyTopic == null;
         if (item.replyToRefused) {
             // Every answer, a refusal included, then goes to the default topic, where this one says why.
@@ -182,6 +187,13 @@ public class RpcRequestProcessor implements BatchProcessor {
     private void prepare(Mutiny.Session session, Item item, Map<Key, Answer> stored, Map<Key, Item> firstInBatch,
             Instant now) {
         if (item.deadLetterReason != null) {
+            return;
+        }
+        if (item.correlationRefused) {
+            // Answered, never stored: the ledger could not keep it under this id.
+            item.response = codec.error(codec.peekRequestId(item.record.value()), RpcException.badRequest(
+                    FerryHeaders.CORRELATION_ID + " must be at most " + MAX_KEY_LENGTH
+                            + " characters, none of them a control character"));
             return;
         }
         Answer previous = stored.get(item.key());
@@ -241,6 +253,14 @@ public class RpcRequestProcessor implements BatchProcessor {
         } catch (RpcException e) {
             item.response = codec.error(request.requestId(), e);
         }
+    }
+
+    /** Longest caller tag or correlation id kept in the ledger; a UUID is 36. */
+    static final int MAX_KEY_LENGTH = 255;
+
+    /** Whether the ledger can keep this caller or correlation id (PostgreSQL's text holds no NUL, for one). */
+    static boolean storable(String value) {
+        return value != null && value.length() <= MAX_KEY_LENGTH && value.chars().noneMatch(Character::isISOControl);
     }
 
     private static void answerAsBefore(Item item, Answer previous) {
@@ -307,6 +327,26 @@ public class RpcRequestProcessor implements BatchProcessor {
         return codec.error(item.requestId, error);
     }
 
+    /**
+     * A request whose processing failed again and again (a defect, or a database down for long): answered with an
+     * error rather than moved to the dead-letter topic, which is only for records that cannot be answered. Nothing
+     * was applied, and nothing is stored: sent again later, it is processed anew.
+     */
+    @Override
+    public List<ProducerRecord<String, byte[]>> unprocessable(ConsumerRecord<String, byte[]> record, String failure) {
+        Item item = new Item(record);
+        String correlation = item.headers.correlationId();
+        if (correlation == null || correlation.isBlank()) {
+            return List.of();
+        }
+        String topic = replyTopic(item);
+        ProducerRecord<String, byte[]> response = new ProducerRecord<>(topic == null ? config.replyTopics().get(0)
+                : topic, record.key(), codec.error(codec.peekRequestId(record.value()), new RpcException(
+                        ErrorCodes.NONE, "internal error: the request could not be processed, and nothing was applied")));
+        response.headers().add(FerryHeaders.CORRELATION_ID, correlation.getBytes(StandardCharsets.UTF_8));
+        return List.of(response);
+    }
+
     private String replyTopic(Item item) {
         Header header = item.record.headers().lastHeader(FerryHeaders.REPLY_TO);
         if (header == null || header.value() == null || header.value().length == 0) {
@@ -320,10 +360,7 @@ public class RpcRequestProcessor implements BatchProcessor {
         List<ProducerRecord<String, byte[]>> out = new ArrayList<>(items.size());
         for (Item item : items) {
             if (item.deadLetterReason != null) {
-                ProducerRecord<String, byte[]> dead = new ProducerRecord<>(requestTopic + ".dlq", null,
-                        item.record.key(), item.record.value(), item.record.headers());
-                dead.headers().add(DLQ_REASON_HEADER, item.deadLetterReason.getBytes(StandardCharsets.UTF_8));
-                out.add(dead);
+                out.add(BatchProcessor.deadLetter(item.record, item.deadLetterReason));
                 continue;
             }
             ProducerRecord<String, byte[]> response = new ProducerRecord<>(item.replyTopic, item.record.key(),

@@ -17,5 +17,22 @@ public interface BatchProcessor {
     /** Header carrying why a record was moved to its topic's {@code .dlq}. */
     String DLQ_REASON_HEADER = "ferry-dlq-reason";
 
+    /** The record as it came (key, value, headers, timestamp) for its topic's {@code .dlq}, with why. */
+    static ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
+        ProducerRecord<String, byte[]> dead = new ProducerRecord<>(record.topic() + ".dlq", null, record.timestamp(),
+                record.key(), record.value(), record.headers());
+        dead.headers().add(DLQ_REASON_HEADER, reason.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return dead;
+    }
+
     Uni<List<ProducerRecord<String, byte[]>>> process(List<ConsumerRecord<String, byte[]>> records);
+
+    /**
+     * What to publish for a record whose processing failed repeatedly, alone, instead of moving it to the dead-letter
+     * topic: an error answer, where the record can still be answered. Empty (the default): the dead-letter topic.
+     * Must not fail; nothing is stored.
+     */
+    default List<ProducerRecord<String, byte[]>> unprocessable(ConsumerRecord<String, byte[]> record, String failure) {
+        return List.of();
+    }
 }

@@ -157,7 +157,9 @@ final class ExactlyOnceLane implements Runnable {
                 boolean deadLetter = failures >= NARROW_AFTER + DEAD_LETTER_AFTER && records.size() == 1;
                 if (deadLetter || failures > 0) {
                     // Recovering: one poll at a time (nothing is in flight after a failure), waited for.
-                    boolean committed = deadLetter ? deadLetter(records.get(0), polled)
+                    // The first time, the processor may answer it; should that fail too, the dead-letter topic.
+                    boolean committed = deadLetter ? deadLetter(records.get(0), polled,
+                            failures == NARROW_AFTER + DEAD_LETTER_AFTER)
                             : processAndCommit(records, polled, true);
                     if (!committed) {
                         failures = backOff(failures);
@@ -268,16 +270,20 @@ final class ExactlyOnceLane implements Runnable {
     }
 
     /** Moves a record that failed again and again, alone, to {@code <topic>.dlq} with the last failure as reason. */
-    private boolean deadLetter(ConsumerRecord<String, byte[]> record, ConsumerRecords<String, byte[]> polled)
-            throws InterruptedException {
-        ProducerRecord<String, byte[]> dead = new ProducerRecord<>(settings.topic() + ".dlq", null, record.key(),
-                record.value(), record.headers());
-        dead.headers().add(BatchProcessor.DLQ_REASON_HEADER, ("processing failed repeatedly: " + lastFailure)
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        LOG.errorf("Lane %s-%d: record %s-%d@%d failed %d times and goes to %s.dlq", settings.name(), index,
-                record.topic(), record.partition(), record.offset(), DEAD_LETTER_AFTER, settings.topic());
+    private boolean deadLetter(ConsumerRecord<String, byte[]> record, ConsumerRecords<String, byte[]> polled,
+            boolean mayAnswer) throws InterruptedException {
+        List<ProducerRecord<String, byte[]>> answer = mayAnswer ? processor.unprocessable(record, lastFailure)
+                : List.of();
+        List<ProducerRecord<String, byte[]>> output = answer;
+        if (answer.isEmpty()) {
+            output = List.of(BatchProcessor.deadLetter(record, "processing failed repeatedly: " + lastFailure));
+        }
+        LOG.errorf("Lane %s-%d: record %s-%d@%d failed %d times (%s): %s", settings.name(), index, record.topic(),
+                record.partition(), record.offset(), DEAD_LETTER_AFTER, lastFailure,
+                answer.isEmpty() ? "it goes to " + settings.topic() + ".dlq" : "answered as unprocessable");
         var groupMetadata = consumer.groupMetadata();
-        inFlight = new InFlight(committer.submit(() -> commit(List.of(dead), List.of(record), groupMetadata)),
+        List<ProducerRecord<String, byte[]>> published = output;
+        inFlight = new InFlight(committer.submit(() -> commit(published, List.of(record), groupMetadata)),
                 firstOffsets(polled));
         return settle(Map.of());
     }

@@ -38,6 +38,9 @@ class ExactlyOnceRpcTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
+    @jakarta.inject.Inject
+    RpcRequestProcessor processor;
+
     JujuWorld world;
     FerryClient controller;
 
@@ -141,6 +144,54 @@ class ExactlyOnceRpcTest {
         assertThat(answer.errorCode()).isEqualTo("bad request");
         assertThat(answer.error()).isEqualTo("request must be a JSON object");
         assertThat(answer.requestId()).isZero();
+    }
+
+    @Test
+    void aCorrelationIdOrCallerTheLedgerCannotKeepIsAnsweredAtOnce() {
+        ProducerRecord<String, byte[]> nul = controller.signer().sign(
+                controller.request(world.model, "Provisioner", 11, "ModelUUID", null), "bad\u0000id",
+                System.currentTimeMillis());
+        RpcResponse answer = controller.send(nul).await().atMost(WAIT);
+        assertThat(answer.errorCode()).isEqualTo("bad request");
+        assertThat(answer.error()).contains("ferry-correlation-id").contains("control character");
+
+        ProducerRecord<String, byte[]> long1 = controller.signer().sign(
+                controller.request(world.model, "Provisioner", 11, "ModelUUID", null), "x".repeat(256),
+                System.currentTimeMillis());
+        assertThat(controller.send(long1).await().atMost(WAIT).errorCode()).isEqualTo("bad request");
+
+        ProducerRecord<String, byte[]> caller = controller.signer().sign(
+                controller.request(world.model, "Provisioner", 11, "ModelUUID", null));
+        caller.headers().remove("ferry-caller");
+        caller.headers().add("ferry-caller", "machine-0\u0000".getBytes(StandardCharsets.UTF_8));
+        assertThat(controller.send(caller).await().atMost(WAIT).errorCode()).isEqualTo("unauthorized access");
+    }
+
+    @Test
+    void aRequestThatCannotBeProcessedIsAnsweredWithAnInternalErrorRatherThanDeadLettered() {
+        ProducerRecord<String, byte[]> request = controller.signer().sign(controller.record(world.model,
+                "{\"request-id\":7,\"type\":\"Provisioner\",\"version\":11,\"request\":\"ModelUUID\"}"
+                        .getBytes(StandardCharsets.UTF_8)));
+        ConsumerRecord<String, byte[]> consumed = new ConsumerRecord<>("juju.rpc.requests", 0, 0L, request.key(),
+                request.value());
+        request.headers().forEach(h -> consumed.headers().add(h));
+
+        List<ProducerRecord<String, byte[]>> answer = processor.unprocessable(consumed, "a defect");
+
+        assertThat(answer).singleElement().satisfies(response -> {
+            assertThat(response.topic()).isEqualTo("juju.rpc.responses");
+            assertThat(response.key()).isEqualTo(world.model);
+            assertThat(response.headers().lastHeader("ferry-correlation-id").value())
+                    .isEqualTo(request.headers().lastHeader("ferry-correlation-id").value());
+            JsonNode body = JujuWorld.json(response.value());
+            assertThat(body.path("request-id").asLong()).isEqualTo(7);
+            assertThat(body.path("error").asText()).startsWith("internal error:");
+            assertThat(body.has("error-code")).as("an empty code is omitted, as Juju omits it").isFalse();
+        });
+        ConsumerRecord<String, byte[]> uncorrelated = new ConsumerRecord<>("juju.rpc.requests", 0, 1L, world.model,
+                request.value());
+        assertThat(processor.unprocessable(uncorrelated, "a defect")).as("cannot be answered: dead-lettered")
+                .isEmpty();
     }
 
     @Test

@@ -89,9 +89,23 @@ class ExactlyOnceLaneTest {
             List<ConsumerRecord<String, String>> dead = topics.read(topics.in + ".dlq", 1);
             assertThat(dead).singleElement().satisfies(record -> {
                 assertThat(record.value()).isEqualTo("poison-r17");
+                assertThat(record.timestamp()).as("the record's own timestamp").isEqualTo(topics.poisonTimestamp);
                 assertThat(new String(record.headers().lastHeader(BatchProcessor.DLQ_REASON_HEADER).value(),
                         StandardCharsets.UTF_8)).startsWith("processing failed repeatedly: ").contains("poisoned");
             });
+        }
+    }
+
+    @Test
+    void givenARecordThatAlwaysFails_whenTheProcessorCanStillAnswerIt_thenItIsAnsweredNotDeadLettered()
+            throws Exception {
+        Echo echo = new Echo();
+        try (Topics topics = new Topics()) {
+            List<String> sent = topics.produce(40, i -> i == 17 ? "poison-answerable-r" + i : "r" + i);
+            Map<String, List<String>> answered = topics.runAndRead(echo, 100, sent.size());
+            List<String> expected = sent.stream().map(v -> v.startsWith("poison") ? "unprocessable " + v : v).toList();
+            assertExactlyOnceInOrder(answered, expected);
+            assertThat(topics.read(topics.in + ".dlq", 0)).as("nothing dead-lettered").isEmpty();
         }
     }
 
@@ -127,11 +141,22 @@ class ExactlyOnceLaneTest {
             }
             return Uni.createFrom().item(output);
         }
+
+        @Override
+        public List<ProducerRecord<String, byte[]>> unprocessable(ConsumerRecord<String, byte[]> record,
+                String failure) {
+            String value = new String(record.value(), StandardCharsets.UTF_8);
+            return value.startsWith("poison-answerable") && failure.contains("poisoned")
+                    ? List.of(new ProducerRecord<>(out, record.key(), ("unprocessable " + value).getBytes(
+                            StandardCharsets.UTF_8)))
+                    : List.of();
+        }
     }
 
     /** Fresh input, output and dead-letter topics for one test, and the lanes that join them. */
     final class Topics implements AutoCloseable {
         final String in = "lane-test-" + UUID.randomUUID();
+        final long poisonTimestamp = System.currentTimeMillis() - Duration.ofHours(1).toMillis();
         final String out = in + ".out";
         final SimpleMeterRegistry registry = new SimpleMeterRegistry();
         final int laneCount;
@@ -172,7 +197,9 @@ class ExactlyOnceLaneTest {
                 for (int i = 0; i < count; i++) {
                     String v = value.apply(i);
                     sent.add(v);
-                    producer.send(new ProducerRecord<>(in, partition, keyOf(v), v));
+                    // A poisoned record is dated an hour back, so that its dead letter shows it keeps its own time.
+                    producer.send(new ProducerRecord<>(in, partition, v.startsWith("poison") ? poisonTimestamp : null,
+                            keyOf(v), v));
                 }
                 producer.flush();
             }

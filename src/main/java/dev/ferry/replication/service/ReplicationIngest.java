@@ -168,7 +168,7 @@ public class ReplicationIngest {
         headers.add("ferry-dlq-origin", (in.getTopic() + "-" + in.getPartition() + "@" + in.getOffset())
                 .getBytes(StandardCharsets.UTF_8));
         OutgoingKafkaRecordMetadata<Object> out = OutgoingKafkaRecordMetadata.builder().withKey(in.getKey())
-                .withHeaders(headers).build();
+                .withHeaders(headers).withTimestamp(in.getTimestamp()).build();
         LOG.warnf("Record %s-%d@%d sent to the dead-letter topic: %s", in.getTopic(), in.getPartition(),
                 in.getOffset(), reason);
         return dlq.sendMessage(Message.of(value == null ? new byte[0] : value).addMetadata(out));

@@ -173,11 +173,7 @@ public class ModelEventProcessor implements BatchProcessor {
         List<ProducerRecord<String, byte[]>> out = new ArrayList<>(effects.records());
         for (Item item : items) {
             if (item.deadLetterReason != null) {
-                ProducerRecord<String, byte[]> dead = new ProducerRecord<>(topic + ".dlq", null, item.record.key(),
-                        item.record.value(), item.record.headers());
-                dead.headers().add(BatchProcessor.DLQ_REASON_HEADER,
-                        item.deadLetterReason.getBytes(StandardCharsets.UTF_8));
-                out.add(dead);
+                out.add(BatchProcessor.deadLetter(item.record, item.deadLetterReason));
             }
         }
         return out;
