@@ -10,5 +10,5 @@ import com.fasterxml.jackson.databind.JsonNode;
 public class ReplicationDestinationStatus extends ReplicationStatus {
     public TypedLocalObjectReference latestImage;
     public RsyncStatus rsync;
-    public JsonNode rsyncTLS;
+    public RsyncTlsStatus rsyncTLS;
 }

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class ReplicationSourceStatus extends ReplicationStatus {
     public RsyncStatus rsync;
-    public JsonNode rsyncTLS;
+    public RsyncTlsStatus rsyncTLS;
     public ResticStatus restic;
     public JsonNode syncthing;
 }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** {@code ReplicationDestination.spec.rsyncTLS}: accepted in the API; Ferry does not build this mover. */
+/** {@code ReplicationDestination.spec.rsyncTLS}: receives rsync over TLS with a pre-shared key (stunnel). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RsyncTlsDestinationSpec(String copyMethod, String capacity, String storageClassName,

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** {@code ReplicationSource.spec.rsyncTLS}: accepted in the API; Ferry does not build this mover. */
+/** {@code ReplicationSource.spec.rsyncTLS}: rsync over TLS with a pre-shared key (stunnel), to {@code address}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RsyncTlsSourceSpec(String copyMethod, String capacity, String storageClassName,

@@ -63,6 +63,15 @@ public final class JobMovers {
      */
     public static boolean ensureJob(MoverEnvironment env, JobSpec spec, ReplicationStatus status,
             Predicate<String> successFilter) throws MoverException {
+        return ensureJob(env, spec, status, successFilter, null);
+    }
+
+    /**
+     * As {@link #ensureJob(MoverEnvironment, JobSpec, ReplicationStatus, Predicate)}, a failure's logs filtered (all
+     * of them when the filter is null).
+     */
+    public static boolean ensureJob(MoverEnvironment env, JobSpec spec, ReplicationStatus status,
+            Predicate<String> successFilter, Predicate<String> failureFilter) throws MoverException {
         JobStatus job;
         try {
             job = env.jobs().ensure(spec);
@@ -75,7 +84,9 @@ public final class JobMovers {
             return true;
         }
         if (job.failed() >= spec.backoffLimit()) {
-            status.latestMoverStatus = new MoverStatus(MoverStatus.FAILED, MoverLogs.all(job.logs(), env.settings()));
+            status.latestMoverStatus = new MoverStatus(MoverStatus.FAILED, failureFilter == null
+                    ? MoverLogs.all(job.logs(), env.settings()) : MoverLogs.filter(job.logs(), failureFilter,
+                            env.settings()));
             env.jobs().delete(spec.namespace(), spec.name());
         }
         return false;
@@ -169,6 +180,17 @@ public final class JobMovers {
             status.latestMoverStatus = new MoverStatus(MoverStatus.FAILED, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * A destination's cleanup, as VolSync's: the snapshot annotation comes off its volume (so that the next sync
+     * takes a new image), then {@link #cleanup}.
+     */
+    public static Result destinationCleanup(MoverEnvironment env, Owner owner, String pvcName) throws MoverException {
+        if (env.volumes().find(owner.namespace(), pvcName).isPresent()) {
+            env.volumes().removeSnapshotAnnotation(owner.namespace(), pvcName);
+        }
+        return cleanup(env, owner);
     }
 
     /** The cleanup every job-based mover does: temporary volumes, snapshots and jobs of this owner. */

@@ -7,7 +7,7 @@ import dev.ferry.replication.api.ReplicationDestination;
 import dev.ferry.replication.api.ReplicationSource;
 
 /**
- * A builder for a mover section Ferry accepts in the API but does not implement (rsync-tls, syncthing). It matches
+ * A builder for a mover section Ferry accepts in the API but does not implement (syncthing). It matches
  * its section like a real builder (so "two movers" is still detected), and its mover fails every sync with an
  * error naming the section, which the object's {@code Synchronizing} condition then shows.
  */
@@ -24,11 +24,6 @@ public final class UnsupportedMoverBuilder implements Builder {
         this.section = section;
         this.sourceSection = sourceSection;
         this.destinationSection = destinationSection;
-    }
-
-    public static UnsupportedMoverBuilder rsyncTls() {
-        return new UnsupportedMoverBuilder("rsync-tls", "rsyncTLS", s -> s.spec().rsyncTLS(),
-                d -> d.spec().rsyncTLS());
     }
 
     public static UnsupportedMoverBuilder syncthing() {
@@ -54,7 +49,7 @@ public final class UnsupportedMoverBuilder implements Builder {
     }
 
     private Mover mover() {
-        String message = "the " + name + " mover (spec." + section + ") is not available in Ferry; use rsync, "
+        String message = "the " + name + " mover (spec." + section + ") is not available in Ferry; use rsync, rsync-tls, "
                 + "rclone or restic";
         return new Mover() {
             @Override

@@ -79,6 +79,10 @@ public interface ReplicationConfig {
         /** coreutils' {@code sync}: flushes what a mover wrote before its sync is reported done. */
         @WithDefault("sync")
         String sync();
+
+        /** stunnel: the TLS (pre-shared key) of the rsync-tls mover, both sides. */
+        @WithDefault("stunnel")
+        String stunnel();
     }
 
     /** rsync mover settings. */

@@ -21,6 +21,7 @@ import dev.ferry.replication.mover.UnsupportedMoverBuilder;
 import dev.ferry.replication.mover.rclone.RcloneBuilder;
 import dev.ferry.replication.mover.restic.ResticBuilder;
 import dev.ferry.replication.mover.rsync.RsyncBuilder;
+import dev.ferry.replication.mover.rsynctls.RsyncTlsBuilder;
 import dev.ferry.replication.reconcile.ObjectMetrics;
 import dev.ferry.replication.reconcile.Reconciler;
 import dev.ferry.replication.volume.LocalConfigMapStore;
@@ -34,7 +35,7 @@ import jakarta.enterprise.event.Observes;
 
 /**
  * The local runtime of the movers: volume, secret and service backends on directories, the job runner, the catalog
- * (rsync, rclone, restic; rsync-tls and syncthing refused) and the reconciler, with their thread pools — reconcile
+ * (rsync, rclone, restic, rsync-tls; syncthing refused) and the reconciler, with their thread pools — reconcile
  * passes and job processes run there, never on an event loop.
  */
 @ApplicationScoped
@@ -65,14 +66,16 @@ public class ReplicationRuntime {
                 config.tools().restic(), config.tools().sync(), config.bindAddress(), config.rsync().compress(),
                 config.rsync().sparse(), config.rsync().retryDelay(), config.rclone().checksum(),
                 config.moverLog().maxBytes(), config.moverLog().debug(),
-                config.moverLog().tailLines());
+                config.moverLog().tailLines(), config.tools().stunnel());
         this.env = new MoverEnvironment(volumes, new LocalSecretStore(config.secretsRoot()),
                 new LocalConfigMapStore(config.configmapsRoot()),
                 new LocalServiceBackend(config.volumesRoot(), config.bindAddress()), jobs, clock, settings);
         this.catalog = new Catalog().register(new RsyncBuilder(version(config.tools().rsync(), "--version")))
                 .register(new RcloneBuilder(version(config.tools().rclone(), "version")))
                 .register(new ResticBuilder(version(config.tools().restic(), "version")))
-                .register(UnsupportedMoverBuilder.rsyncTls()).register(UnsupportedMoverBuilder.syncthing());
+                .register(new RsyncTlsBuilder(version(config.tools().rsync(), "--version") + ", "
+                        + version(config.tools().stunnel(), "-version")))
+                .register(UnsupportedMoverBuilder.syncthing());
         List<String> privileged = config.privilegedNamespaces().orElse(List.of());
         this.reconciler = new Reconciler(catalog, env, metrics, privileged::contains);
         try {

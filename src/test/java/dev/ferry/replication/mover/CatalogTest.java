@@ -20,6 +20,7 @@ import dev.ferry.replication.api.ReplicationDestinationSpec;
 import dev.ferry.replication.api.ReplicationSource;
 import dev.ferry.replication.api.ReplicationSourceSpec;
 import dev.ferry.replication.api.RsyncSourceSpec;
+import dev.ferry.replication.api.RsyncDestinationSpec;
 import dev.ferry.replication.api.RsyncTlsDestinationSpec;
 import dev.ferry.replication.api.SyncthingSpec;
 import dev.ferry.replication.mover.rclone.RcloneBuilder;
@@ -143,20 +144,34 @@ class CatalogTest {
     }
 
     @Test
-    void givenSyncthingOrRsyncTls_whenReconciled_thenTheConditionSaysTheMoverIsNotAvailable() {
+    void givenSyncthing_whenReconciled_thenTheConditionSaysTheMoverIsNotAvailable() {
         ReplicationSource rs = source(null, null, new SyncthingSpec(List.of(), null, null, null, null, null, null,
                 null, null), null);
         cluster.reconciler.reconcile(rs);
         cluster.reconciler.reconcile(rs);
-        assertThat(rs.status().synchronizing().orElseThrow().message())
-                .isEqualTo("the syncthing mover (spec.syncthing) is not available in Ferry; use rsync, rclone or restic");
-        ReplicationDestination rd = LocalCluster.destination("ns", "obj", new ReplicationDestinationSpec(null, null,
+        assertThat(rs.status().synchronizing().orElseThrow().message()).isEqualTo(
+                "the syncthing mover (spec.syncthing) is not available in Ferry; use rsync, rsync-tls, rclone or restic");
+    }
+
+    @Test
+    void givenRsyncTlsAndRsync_whenBothAreGiven_thenTheCatalogFindsTwoMovers() throws Exception {
+        ReplicationDestination rd = LocalCluster.destination("ns", "obj", new ReplicationDestinationSpec(null,
+                new RsyncDestinationSpec("Direct", "1Gi", null, List.of("ReadWriteOnce"), null, null, null, null,
+                        null, null, null, null, null, null, null, null),
                 new RsyncTlsDestinationSpec(null, null, null, null, null, null, null, null, null, null, null, null,
                         null),
                 null, null, null, null));
+        Catalog catalog = new Catalog().register(new RsyncBuilder("rsync"))
+                .register(new dev.ferry.replication.mover.rsynctls.RsyncTlsBuilder("rsync-tls"));
+        assertThatThrownBy(() -> catalog.destinationMover(cluster.env, rd, false))
+                .isInstanceOf(MultipleMoversFoundException.class);
+        assertThat(catalog.destinationMover(cluster.env, LocalCluster.destination("ns", "tls",
+                new ReplicationDestinationSpec(null, null, rd.spec().rsyncTLS(), null, null, null, null)), false)
+                .name()).isEqualTo("rsync-tls");
+        // As VolSync's reconcile: two internal movers are told that a method must be specified.
         cluster.reconciler.reconcile(rd);
-        cluster.reconciler.reconcile(rd);
-        assertThat(rd.status().synchronizing().orElseThrow().message()).startsWith("the rsync-tls mover (spec.rsyncTLS)");
+        assertThat(rd.status().synchronizing().orElseThrow().message())
+                .isEqualTo("a replication method must be specified");
     }
 
     @Test

@@ -30,6 +30,7 @@ import dev.ferry.replication.mover.Catalog;
 import dev.ferry.replication.mover.MoverEnvironment;
 import dev.ferry.replication.mover.MoverSettings;
 import dev.ferry.replication.mover.UnsupportedMoverBuilder;
+import dev.ferry.replication.mover.rsynctls.RsyncTlsBuilder;
 import dev.ferry.replication.mover.rclone.RcloneBuilder;
 import dev.ferry.replication.mover.restic.ResticBuilder;
 import dev.ferry.replication.mover.rsync.RsyncBuilder;
@@ -74,7 +75,7 @@ public final class LocalCluster implements AutoCloseable {
     public static MoverSettings settings(boolean rcloneChecksum, String syncBinary) {
         return new MoverSettings("rsync", "rclone", "restic", syncBinary, "127.0.0.1", false,
                 !"false".equals(System.getProperty("ferry.bench.rsync-sparse")), Duration.ofMillis(100),
-                rcloneChecksum, 1024, false, -1);
+                rcloneChecksum, 1024, false, -1, "stunnel");
     }
 
     private static String recordingSync(Path base) throws IOException {
@@ -103,7 +104,7 @@ public final class LocalCluster implements AutoCloseable {
         env = new MoverEnvironment(volumes, secrets, new LocalConfigMapStore(configMapsRoot), new LocalServiceBackend(volumesRoot, "127.0.0.1"), jobs, clock,
                 settings);
         Catalog catalog = new Catalog().register(new RsyncBuilder("rsync")).register(new RcloneBuilder("rclone"))
-                .register(new ResticBuilder("restic")).register(UnsupportedMoverBuilder.rsyncTls())
+                .register(new ResticBuilder("restic")).register(new RsyncTlsBuilder("rsync-tls"))
                 .register(UnsupportedMoverBuilder.syncthing());
         reconciler = new Reconciler(catalog, env, metrics, ns -> false);
     }

@@ -124,10 +124,7 @@ final class RcloneMover implements Mover {
 
     @Override
     public Result cleanup() throws MoverException {
-        if (!isSource && env.volumes().find(owner.namespace(), destinationPvcName()).isPresent()) {
-            env.volumes().removeSnapshotAnnotation(owner.namespace(), destinationPvcName());
-        }
-        return JobMovers.cleanup(env, owner);
+        return isSource ? JobMovers.cleanup(env, owner) : JobMovers.destinationCleanup(env, owner, destinationPvcName());
     }
 
     private JobScript script(MoverSettings settings, Map<String, byte[]> secret, Optional<byte[]> ca, Path data) {

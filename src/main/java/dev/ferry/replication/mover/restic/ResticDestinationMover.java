@@ -66,9 +66,6 @@ final class ResticDestinationMover implements Mover {
 
     @Override
     public Result cleanup() throws MoverException {
-        if (env.volumes().find(owner.namespace(), pvcName()).isPresent()) {
-            env.volumes().removeSnapshotAnnotation(owner.namespace(), pvcName());
-        }
-        return JobMovers.cleanup(env, owner);
+        return JobMovers.destinationCleanup(env, owner, pvcName());
     }
 }

@@ -1,15 +1,12 @@
 package dev.ferry.replication.mover.rsync;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.ferry.replication.job.JobContext;
 import dev.ferry.replication.job.JobScript;
 import dev.ferry.replication.mover.JobMovers;
 import dev.ferry.replication.mover.MoverSettings;
@@ -69,21 +66,7 @@ final class RsyncScripts {
                 ctx.exec(List.of(settings.rsyncBinary(), "--daemon", "--no-detach", "--config=" + confFile,
                         "--address=" + address, "--port=" + port, "--log-file=/dev/stdout"), Map.of(), tmp);
             }
-            boolean flushed = JobMovers.flush(ctx, settings, data);
-            Path complete = control.resolve("complete");
-            if (!Files.isRegularFile(complete)) {
-                ctx.log("no completion signal received");
-                return 255;
-            }
-            String code = Files.readString(complete, StandardCharsets.UTF_8).strip();
-            ctx.log("rsync completed in " + seconds(begin) + "s");
-            int received;
-            try {
-                received = Integer.parseInt(code);
-            } catch (NumberFormatException e) {
-                return 255;
-            }
-            return received == 0 && !flushed ? 1 : received;
+            return RsyncSteps.received(ctx, control, JobMovers.flush(ctx, settings, data), begin);
         };
     }
 
@@ -105,21 +88,9 @@ final class RsyncScripts {
                     "--itemize-changes", "--info=stats2,misc2", "--sockopts=" + NO_DELAY,
                     "--password-file=" + passwordFile, data + "/", url + "/data"));
             long begin = System.nanoTime();
-            int rc = 1;
-            Duration delay = settings.rsyncRetryDelay();
-            for (int attempt = 1; attempt <= 5; attempt++) {
-                rc = ctx.exec(command, Map.of(), data).code();
-                if (rc == 0) {
-                    break;
-                }
-                ctx.log("Synchronization failed. Retrying in " + delay.toMillis() / 1000.0 + " seconds. Retry "
-                        + attempt + "/5.");
-                if (attempt < 5 && !ctx.pause(delay)) {
-                    break;
-                }
-                delay = delay.multipliedBy(2);
-            }
-            ctx.log("Rsync completed in " + seconds(begin) + "s");
+            int rc = RsyncSteps.fiveAttempts(ctx, settings.rsyncRetryDelay(),
+                    () -> ctx.exec(command, Map.of(), data).code());
+            ctx.log("Rsync completed in " + RsyncSteps.seconds(begin) + "s");
             if (rc != 0) {
                 ctx.log("Synchronization failed. rsync returned: " + rc);
                 return rc;
@@ -135,9 +106,5 @@ final class RsyncScripts {
             }
             return signal;
         };
-    }
-
-    private static long seconds(long beginNanos) {
-        return Duration.ofNanos(System.nanoTime() - beginNanos).toSeconds();
     }
 }

@@ -1,0 +1,43 @@
+package dev.ferry.replication.mover.rsynctls;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import dev.ferry.replication.mover.MoverException;
+import dev.ferry.replication.volume.Owner;
+import dev.ferry.replication.volume.SecretStore;
+
+/**
+ * The pre-shared key of an rsync-tls pair, as VolSync keeps it: field {@code psk.txt} holding
+ * {@code volsync:<128 hex digits>} (stunnel's {@code identity:key}), in the user's {@code keySecret} or else in a
+ * secret Ferry generates once, {@code volsync-rsync-tls-<name>}, which the other side is then given by name.
+ */
+final class RsyncTlsKeys {
+
+    static final String FIELD = "psk.txt";
+
+    /** The key's secret and its {@code psk.txt}. */
+    record Key(String secret, byte[] psk) {
+    }
+
+    private RsyncTlsKeys() {
+    }
+
+    static Key ensure(SecretStore secrets, Owner owner, String keySecret) throws MoverException {
+        String ns = owner.namespace();
+        if (keySecret != null && !keySecret.isEmpty()) {
+            return new Key(keySecret, secrets.getAndValidate(ns, keySecret, List.of(FIELD)).get(FIELD));
+        }
+        String generated = "volsync-rsync-tls-" + owner.name();
+        if (secrets.get(ns, generated).filter(data -> data.containsKey(FIELD)).isEmpty()) {
+            byte[] raw = new byte[64];
+            new SecureRandom().nextBytes(raw);
+            secrets.createOrUpdate(ns, generated, Map.of(FIELD, ("volsync:" + HexFormat.of().formatHex(raw))
+                    .getBytes(StandardCharsets.UTF_8)), owner);
+        }
+        return new Key(generated, secrets.getAndValidate(ns, generated, List.of(FIELD)).get(FIELD));
+    }
+}

@@ -1,0 +1,200 @@
+package dev.ferry.replication.mover.rsynctls;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+import dev.ferry.replication.job.JobContext;
+import dev.ferry.replication.job.JobScript;
+import dev.ferry.replication.mover.JobMovers;
+import dev.ferry.replication.mover.MoverSettings;
+import dev.ferry.replication.mover.rsync.RsyncSteps;
+
+/**
+ * The two sides of rsync-tls as job scripts, after VolSync's {@code server.sh} and {@code client.sh}. The
+ * destination runs stunnel with the pre-shared key on its address, which starts rsync in daemon mode for each
+ * connection, with a {@code data} module (the volume) and a {@code control} module. The source runs stunnel as a
+ * client on a free loopback port and pushes through it: the data, then a deletion pass, up to five attempts with
+ * doubling delays, then a {@code complete} file to the control module, whose post-transfer hook stops the
+ * destination's stunnel. The destination then flushes what it received (VolSync's {@code sync}) and ends with the
+ * code received.
+ */
+final class RsyncTlsScripts {
+
+    /** VolSync's default port of the destination, for a source given none. */
+    static final int DEFAULT_PORT = 8000;
+    /**
+     * Between the completion signal and the destination's stunnel stopping: the source's last exchange crosses
+     * stunnel within milliseconds of the hook (VolSync's server waits 5 s).
+     */
+    static final Duration STOP_GRACE = Duration.ofSeconds(1);
+    /** How long the source waits for its stunnel to listen before its first attempt (the attempts retry anyway). */
+    private static final Duration CLIENT_START = Duration.ofSeconds(5);
+
+    private RsyncTlsScripts() {
+    }
+
+    static JobScript server(MoverSettings settings, Path data, String address, int port, byte[] psk) {
+        return ctx -> {
+            // As the rsync mover's daemon: run by root, rsync would otherwise write as "nobody".
+            boolean root = "root".equals(System.getProperty("user.name"));
+            Path tmp = ctx.tmp();
+            Path control = Files.createDirectories(tmp.resolve("control"));
+            Path pskFile = JobMovers.writePrivate(tmp.resolve("psk.txt"), psk);
+            Path stunnelPid = tmp.resolve("stunnel.pid");
+            Path hook = tmp.resolve("complete.sh");
+            Files.writeString(hook, "#!/bin/sh\nif [ \"$RSYNC_EXIT_STATUS\" = 0 ] && [ -f '" + control.resolve("complete")
+                    + "' ]; then (sleep " + STOP_GRACE.toMillis() / 1000.0 + "; kill -TERM \"$(cat '" + stunnelPid
+                    + "')\") </dev/null >/dev/null 2>&1 & fi\nexit 0\n");
+            Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
+            Path rsyncdConf = Files.writeString(tmp.resolve("rsyncd.conf"), "use chroot = false\n"
+                    + "numeric ids = true\nmunge symlinks = false\nopen noatime = true\nreverse lookup = false\n"
+                    + "transfer logging = false\n" + (root ? "uid = 0\ngid = 0\n" : "")
+                    + "[data]\npath = " + data + "\nread only = false\n"
+                    + "[control]\npath = " + control + "\nread only = false\npost-xfer exec = " + hook + "\n");
+            Path stunnelConf = Files.writeString(tmp.resolve("stunnel.conf"), stunnelGlobals(stunnelPid)
+                    + "[rsync]\naccept = " + hostPort(address, port) + "\n" + psk(pskFile)
+                    + "exec = " + absolute(settings.rsyncBinary()) + "\n"
+                    + "execArgs = rsync --server --daemon --config=" + rsyncdConf + " .\n");
+            long begin = System.nanoTime();
+            ctx.log("listening on " + hostPort(address, port));
+            // The writeback flushes only while data is waiting to be written: the destination may wait hours.
+            try (AutoCloseable writeback = JobMovers.writeback(ctx, settings, data)) {
+                ctx.exec(List.of(settings.stunnelBinary(), stunnelConf.toString()), Map.of(), tmp);
+            }
+            return RsyncSteps.received(ctx, control, JobMovers.flush(ctx, settings, data), begin);
+        };
+    }
+
+    static JobScript client(MoverSettings settings, Path data, String address, Integer port, byte[] psk) {
+        return ctx -> {
+            if (address == null || address.isBlank()) {
+                ctx.log("Remote host address must be provided in DESTINATION_ADDRESS");
+                return 1;
+            }
+            if (!Files.isDirectory(data)) {
+                ctx.log("ERROR: source location not found");
+                return 1;
+            }
+            Path tmp = ctx.tmp();
+            Path pskFile = JobMovers.writePrivate(tmp.resolve("psk.txt"), psk);
+            Path stunnelPid = tmp.resolve("stunnel.pid");
+            int local = freeLoopbackPort();
+            Path stunnelConf = Files.writeString(tmp.resolve("stunnel.conf"), stunnelGlobals(stunnelPid)
+                    + "[rsync]\nclient = yes\naccept = 127.0.0.1:" + local + "\nconnect = "
+                    + hostPort(address, port == null ? DEFAULT_PORT : port) + "\n" + psk(pskFile));
+            Future<JobContext.Exit> stunnel = ctx.fork(() -> ctx.exec(List.of(settings.stunnelBinary(),
+                    stunnelConf.toString()), Map.of(), tmp));
+            try {
+                for (long waited = 0; !Files.exists(stunnelPid) && !stunnel.isDone()
+                        && waited < CLIENT_START.toMillis(); waited += 50) {
+                    if (!ctx.pause(Duration.ofMillis(50))) {
+                        return 1;
+                    }
+                }
+                return push(ctx, settings, data, "rsync://127.0.0.1:" + local);
+            } finally {
+                stop(stunnelPid);
+                stunnel.get();
+            }
+        };
+    }
+
+    /** The two passes, five attempts, then the completion signal; VolSync's exit code (rc1 * 100 + rc2). */
+    private static int push(JobContext ctx, MoverSettings settings, Path data, String url) throws Exception {
+        String flags = "-aAhH" + (settings.rsyncSparse() ? "S" : "") + "x" + (settings.rsyncCompress() ? "z" : "");
+        List<String> copy = List.of(settings.rsyncBinary(), flags, "--exclude=lost+found", "--itemize-changes",
+                "--info=stats2,misc2", data + "/", url + "/data");
+        List<String> delete = List.of(settings.rsyncBinary(), "-rx", "--exclude=lost+found", "--ignore-existing",
+                "--ignore-non-existing", "--delete", "--itemize-changes", "--info=stats2,misc2", data + "/",
+                url + "/data");
+        long begin = System.nanoTime();
+        int rc = RsyncSteps.fiveAttempts(ctx, settings.rsyncRetryDelay(), () -> {
+            int copied = 0;
+            if (isEmpty(data)) {
+                ctx.log("Skipping sync of empty source directory");
+            } else {
+                copied = ctx.exec(copy, Map.of(), data).code();
+            }
+            return copied * 100 + ctx.exec(delete, Map.of(), data).code();
+        });
+        ctx.log("rsync completed in " + RsyncSteps.seconds(begin) + "s");
+        if (rc != 0) {
+            ctx.log("Synchronization failed. rsync returned: " + rc);
+            return rc;
+        }
+        Path complete = Files.writeString(ctx.tmp().resolve("complete"), "0\n");
+        int signal = ctx.exec(List.of(settings.rsyncBinary(), complete.toString(), url + "/control/complete"),
+                Map.of(), ctx.tmp()).code();
+        if (signal != 0) {
+            // A sync the destination was not told of is not complete: the job's retry pushes and signals again.
+            ctx.log("ERROR: could not signal completion to the destination (rsync returned " + signal + ")");
+        }
+        return signal;
+    }
+
+    /**
+     * Foreground, so that the job owns the process; both ends without Nagle's delay, as the rsync mover's loopback
+     * transport (the protocol's small exchanges would otherwise wait for delayed ACKs).
+     */
+    private static String stunnelGlobals(Path pid) {
+        return "foreground = yes\npid = " + pid + "\nsyslog = no\ndebug = notice\n"
+                + "socket = l:TCP_NODELAY=1\nsocket = r:TCP_NODELAY=1\n"
+                + "socket = l:SO_KEEPALIVE=1\nsocket = r:SO_KEEPALIVE=1\n";
+    }
+
+    /** TLS with a pre-shared key only, as VolSync configures it. */
+    private static String psk(Path pskFile) {
+        return "ciphers = PSK\nPSKsecrets = " + pskFile + "\n";
+    }
+
+    private static String hostPort(String address, int port) {
+        return (address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address) + ":" + port;
+    }
+
+    /** stunnel's {@code exec} takes a path, not a name to look up. */
+    static String absolute(String binary) {
+        if (binary.contains("/")) {
+            return Path.of(binary).toAbsolutePath().toString();
+        }
+        String path = System.getenv("PATH");
+        for (String dir : (path == null ? "/usr/bin:/bin" : path).split(":")) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, binary);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toAbsolutePath().toString();
+            }
+        }
+        return binary;
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void stop(Path pidFile) {
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).strip());
+            // Only this process's own child: a stale file must not name someone else's process.
+            ProcessHandle.current().children().filter(child -> child.pid() == pid).forEach(ProcessHandle::destroy);
+        } catch (IOException | NumberFormatException e) {
+            // Not started, or already gone: the attempt's end stops whatever remains.
+        }
+    }
+}
