@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -13,7 +12,6 @@ import org.jboss.logging.Logger;
 
 import dev.ferry.topics.TopicCatalog;
 import io.smallrye.config.ConfigSourceContext;
-import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
 import io.smallrye.config.PropertiesConfigSource;
 
@@ -23,23 +21,19 @@ import io.smallrye.config.PropertiesConfigSource;
  * where a Docker engine answers, embedded in this JVM otherwise — and supplies the config that points at them.
  *
  * <p>Started once per JVM and reused across application restarts (live reload, test classes): the addresses are
- * kept in system properties, and a shutdown hook stops the services when the JVM exits. In the production profile
- * this does nothing, and the classes it needs are absent from the packaged application.
+ * kept in system properties, and a shutdown hook stops the services when the JVM exits. Reached only through
+ * {@link DevServicesConfigSourceFactory}, by name, in the dev and test profiles.
  */
-public final class DevServicesConfigSourceFactory implements ConfigSourceFactory {
+public final class DevServices {
 
-    private static final Logger LOG = Logger.getLogger(DevServicesConfigSourceFactory.class);
+    private static final Logger LOG = Logger.getLogger(DevServices.class);
     private static final String STARTED_PREFIX = "ferry.embedded.started.";
 
-    @Override
-    public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
-        List<String> profiles = context.getProfiles();
-        if (!profiles.contains("dev") && !profiles.contains("test")) {
-            return List.of();
-        }
-        if (!Boolean.parseBoolean(value(context, "ferry.embedded.enabled", "true"))) {
-            return List.of();
-        }
+    private DevServices() {
+    }
+
+    /** Starts what the configuration lacks (or finds it started before in this JVM); the config pointing at it. */
+    public static Iterable<ConfigSource> configSources(ConfigSourceContext context) {
         Map<String, String> config = new HashMap<>();
         // One lock for the whole JVM: the factory runs again on each restart, possibly from another class loader.
         synchronized (System.getProperties()) {
@@ -74,12 +68,7 @@ public final class DevServicesConfigSourceFactory implements ConfigSourceFactory
         if (config.isEmpty()) {
             return List.of();
         }
-        return List.of(new PropertiesConfigSource(config, "ferry-dev-services", 275));
-    }
-
-    @Override
-    public OptionalInt getPriority() {
-        return OptionalInt.of(275);
+        return List.of(new PropertiesConfigSource(config, "ferry-dev-services", DevServicesConfigSourceFactory.PRIORITY));
     }
 
     /** What an earlier start in this JVM (another class loader, an earlier app restart) left running. */
@@ -127,12 +116,11 @@ public final class DevServicesConfigSourceFactory implements ConfigSourceFactory
     }
 
     private static String value(ConfigSourceContext context, String key, String defaultValue) {
-        ConfigValue value = context.getValue(key);
-        return isBlank(value) ? defaultValue : value.getValue();
+        return DevServicesConfigSourceFactory.value(context, key, defaultValue);
     }
 
     private static boolean isBlank(ConfigValue value) {
-        return value == null || value.getValue() == null || value.getValue().isBlank();
+        return DevServicesConfigSourceFactory.isBlank(value);
     }
 
     @FunctionalInterface

@@ -1,7 +1,6 @@
 package dev.ferry.rpc;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 

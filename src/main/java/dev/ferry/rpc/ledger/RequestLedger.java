@@ -34,6 +34,7 @@ public class RequestLedger {
     }
 
     /** A record published with a response; values are Ferry's own JSON, so text. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record StoredRecord(String topic, String key, String value) {
     }
 

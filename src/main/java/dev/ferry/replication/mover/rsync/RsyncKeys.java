@@ -23,8 +23,6 @@ final class RsyncKeys {
     static final List<String> SOURCE_FIELDS = List.of("source", "source.pub", "destination.pub");
     static final List<String> DESTINATION_FIELDS = List.of("destination", "destination.pub", "source.pub");
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private RsyncKeys() {
     }
 
@@ -73,7 +71,8 @@ final class RsyncKeys {
 
     private static String token() {
         byte[] raw = new byte[32];
-        RANDOM.nextBytes(raw);
+        // Made here, not in a static field: a native image must not carry a seeded generator in its heap.
+        new SecureRandom().nextBytes(raw);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     }
 
