@@ -12,7 +12,7 @@ import io.smallrye.config.WithDefault;
 public interface RpcConfig {
 
     /** Consumers (each with its own transactional producer) per instance; batches in flight at once. */
-    @WithDefault("2")
+    @WithDefault("6")
     int lanes();
 
     /** Records per poll, and so per database transaction and per Kafka transaction. */

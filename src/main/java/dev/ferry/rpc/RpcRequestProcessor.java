@@ -31,6 +31,7 @@ import dev.ferry.rpc.ledger.RequestLedger.Key;
 import dev.ferry.rpc.ledger.RequestLedger.ModelCaller;
 import dev.ferry.rpc.tag.ModelTag;
 import dev.ferry.stream.BatchProcessor;
+import dev.ferry.stream.DatabaseReadiness;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -101,6 +102,11 @@ public class RpcRequestProcessor implements BatchProcessor {
         boolean keyStorable() {
             return storable(headers.caller()) && storable(headers.correlationId());
         }
+    }
+
+    @Override
+    public Uni<Boolean> ready() {
+        return DatabaseReadiness.answers(sessions);
     }
 
     @Override

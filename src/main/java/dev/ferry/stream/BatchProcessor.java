@@ -28,6 +28,15 @@ public interface BatchProcessor {
     Uni<List<ProducerRecord<String, byte[]>>> process(List<ConsumerRecord<String, byte[]>> records);
 
     /**
+     * Whether what processing depends on (its database) answers now. A record that keeps failing alone is blamed on
+     * itself only while this is true; otherwise (an outage) it is kept and retried, never dead-lettered or answered
+     * as unprocessable: nothing is lost to an outage.
+     */
+    default Uni<Boolean> ready() {
+        return Uni.createFrom().item(true);
+    }
+
+    /**
      * What to publish for a record whose processing failed repeatedly, alone, instead of moving it to the dead-letter
      * topic: an error answer, where the record can still be answered. Empty (the default): the dead-letter topic.
      * Must not fail; nothing is stored.

@@ -155,6 +155,15 @@ final class ExactlyOnceLane implements Runnable {
                     records = List.of(records.get(0));
                 }
                 boolean deadLetter = failures >= NARROW_AFTER + DEAD_LETTER_AFTER && records.size() == 1;
+                if (deadLetter && !processorReady()) {
+                    // Not the record's fault while the database does not answer: keep it, wait, try again.
+                    LOG.warnf("Lane %s-%d: record %s-%d@%d keeps failing (%s) while the database does not answer; "
+                            + "kept for the next attempt", settings.name(), index, records.get(0).topic(),
+                            records.get(0).partition(), records.get(0).offset(), lastFailure);
+                    rewind(firstOffsets(polled));
+                    backOff(failures);
+                    continue;
+                }
                 if (deadLetter || failures > 0) {
                     // Recovering: one poll at a time (nothing is in flight after a failure), waited for.
                     // The first time, the processor may answer it; should that fail too, the dead-letter topic.
@@ -187,6 +196,17 @@ final class ExactlyOnceLane implements Runnable {
         } finally {
             closeQuietly();
             finished.countDown();
+        }
+    }
+
+    /** The processor's {@link BatchProcessor#ready()}, false when it cannot say within 10 s. */
+    private boolean processorReady() {
+        try {
+            return VertxContextSupport.subscribeAndAwait(() -> processor.ready()
+                    .ifNoItem().after(Duration.ofSeconds(10)).recoverWithItem(false)
+                    .onFailure().recoverWithItem(false));
+        } catch (Throwable e) {
+            return false;
         }
     }
 

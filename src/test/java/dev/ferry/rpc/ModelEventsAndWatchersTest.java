@@ -131,6 +131,15 @@ class ModelEventsAndWatchersTest {
                     "action", "changed", "data", Map.of("machine-id", "404", "life", "dying")));
             world.publishEvent(Map.of("event-id", "e-" + UUID.randomUUID(), "model-uuid", UUID.randomUUID().toString(),
                     "kind", "machine", "action", "added", "data", Map.of("machine-id", "13")));
+            // What PostgreSQL would refuse goes straight to the DLQ, rather than failing every event polled with it.
+            world.publishEvent(Map.of("event-id", "e-" + UUID.randomUUID(), "model-uuid", world.model, "kind", "machine",
+                    "action", "added", "data", Map.of("machine-id", "15", "display-name", "a\u0000b")));
+            // An id used again for other content is another event, not a redelivery.
+            String reused = "e-" + UUID.randomUUID();
+            world.publishEvent(Map.of("event-id", reused, "model-uuid", world.model, "kind", "machine",
+                    "action", "added", "data", Map.of("machine-id", "16")));
+            world.publishEvent(Map.of("event-id", reused, "model-uuid", world.model, "kind", "machine",
+                    "action", "added", "data", Map.of("machine-id", "17")));
             world.event("machine", "added", Map.of("machine-id", "14"));
             List<String> reasons = new ArrayList<>();
             Awaitility.await().atMost(WAIT).until(() -> {
@@ -139,16 +148,24 @@ class ModelEventsAndWatchersTest {
                         reasons.add(new String(r.headers().lastHeader("ferry-dlq-reason").value(), StandardCharsets.UTF_8));
                     }
                 });
-                return reasons.size() >= 6;
+                return reasons.size() >= 8;
             });
-            assertThat(reasons).hasSize(6);
+            assertThat(reasons).hasSize(8);
             assertThat(reasons.get(0)).startsWith("malformed JSON");
             assertThat(reasons.get(1)).isEqualTo("unknown field \"data.colour\" for kind machine");
             assertThat(reasons.get(2)).isEqualTo("field \"data.jobs\" must be an array of strings");
             assertThat(reasons.get(3)).startsWith("unknown kind \"gadget\"");
             assertThat(reasons.get(4)).isEqualTo("no machine \"404\" to change");
             assertThat(reasons.get(5)).contains("differs from model-uuid");
+            assertThat(reasons.get(6)).isEqualTo("field \"data.display-name\" contains a NUL character");
+            assertThat(reasons.get(7)).isEqualTo("event-id \"" + reused + "\" was applied before with other content: "
+                    + "an event id names one event");
             awaitLife("machine-14", "alive");
+            awaitLife("machine-16", "alive");
+            RpcResponse reusedId = world.call(controller, "Life", Map.of("entities",
+                    List.of(Map.of("tag", "machine-17"))));
+            assertThat(reusedId.response().path("results").get(0).path("error").path("code").asText())
+                    .as("the second event under a used id changed nothing").isEqualTo("not found");
         }
     }
 

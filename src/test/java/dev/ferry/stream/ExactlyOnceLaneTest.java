@@ -109,6 +109,22 @@ class ExactlyOnceLaneTest {
         }
     }
 
+    @Test
+    void givenARecordThatFailsWhileTheDatabaseDoesNotAnswer_thenItIsKeptUntilItDoes() throws Exception {
+        Echo echo = new Echo();
+        echo.ready = false;
+        try (Topics topics = new Topics()) {
+            topics.produce(1, i -> "poison-during-outage");
+            assertThat(topics.runAndRead(echo, 100, 0)).isEmpty();
+            // Past the point where a record is dead-lettered, the processor is asked and says it is not ready.
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> echo.readinessAsked.get() >= 2);
+            assertThat(topics.read(topics.in + ".dlq", 0)).as("an outage loses nothing").isEmpty();
+            echo.ready = true;
+            assertThat(topics.read(topics.in + ".dlq", 1)).as("once it answers, the record is to blame")
+                    .singleElement().satisfies(r -> assertThat(r.value()).isEqualTo("poison-during-outage"));
+        }
+    }
+
     private static void assertExactlyOnceInOrder(Map<String, List<String>> answered, List<String> sent) {
         Map<String, List<String>> expected = new HashMap<>();
         for (String value : sent) {
@@ -123,7 +139,15 @@ class ExactlyOnceLaneTest {
      */
     static final class Echo implements BatchProcessor {
         final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+        final AtomicInteger readinessAsked = new AtomicInteger();
+        volatile boolean ready = true;
         volatile String out;
+
+        @Override
+        public Uni<Boolean> ready() {
+            readinessAsked.incrementAndGet();
+            return Uni.createFrom().item(ready);
+        }
 
         @Override
         public Uni<List<ProducerRecord<String, byte[]>>> process(List<ConsumerRecord<String, byte[]>> records) {

@@ -1,33 +1,46 @@
 package dev.ferry.state.events;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.ferry.rpc.auth.RequestSignatures;
 import dev.ferry.rpc.tag.MachineTag;
 
 /** Validates a {@code juju.model.events} record against the catalogue; anything wrong is named precisely. */
 final class EventDecoder {
 
     private static final Set<String> ENVELOPE_FIELDS = Set.of("event-id", "model-uuid", "kind", "action", "data");
+    /** Longest event id or key field: indexed, and PostgreSQL's btree keeps entries under 2,704 bytes. */
+    static final int MAX_KEY_LENGTH = 1024;
+    /** What PostgreSQL's timestamptz holds: years 1 to 294276, offsets within 15:59. */
+    private static final OffsetDateTime EARLIEST = OffsetDateTime.parse("0001-01-01T00:00:00Z");
+    private static final OffsetDateTime LATEST = OffsetDateTime.parse("+294276-12-31T23:59:59Z");
+    private static final int MAX_OFFSET_SECONDS = 15 * 3600 + 59 * 60;
 
-    private final ObjectMapper mapper;
+    // One value per record, each key once: a duplicated key or trailing bytes would otherwise lose data silently.
+    private final ObjectReader reader;
 
     EventDecoder(ObjectMapper mapper) {
-        this.mapper = mapper;
+        this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
     ModelEvent decode(String key, byte[] value) {
         JsonNode root;
         try {
-            root = value == null ? null : mapper.readTree(value);
+            root = value == null ? null : reader.readTree(value);
         } catch (IOException e) {
             throw new InvalidEventException("malformed JSON: " + e.getMessage());
         }
@@ -40,7 +53,12 @@ final class EventDecoder {
                 throw new InvalidEventException("unknown field \"" + name + "\"");
             }
         }
+        // Anything else would reach PostgreSQL, which refuses it, and fail every event polled with this one.
+        rejectNul(root, "");
         String eventId = text(root, "event-id");
+        if (eventId.length() > MAX_KEY_LENGTH) {
+            throw new InvalidEventException("field \"event-id\" is longer than " + MAX_KEY_LENGTH + " characters");
+        }
         String kindName = text(root, "kind");
         EventKind kind = EventCatalogue.KINDS.get(kindName);
         if (kind == null) {
@@ -71,7 +89,7 @@ final class EventDecoder {
         }
         ObjectNode fields = (ObjectNode) data;
         validateFields(kind, action, fields);
-        return new ModelEvent(eventId, model, kind, action, fields);
+        return new ModelEvent(eventId, model, kind, action, fields, digest(kind.name(), action, model, fields));
     }
 
     private static void validateFields(EventKind kind, ModelEvent.Action action, ObjectNode data) {
@@ -89,16 +107,16 @@ final class EventDecoder {
                 throw new InvalidEventException("field \"data." + field.getKey() + "\" must be one of " + allowed);
             }
             if (type == FieldType.TIMESTAMP) {
-                try {
-                    OffsetDateTime.parse(field.getValue().asText());
-                } catch (DateTimeParseException e) {
-                    throw new InvalidEventException("field \"data." + field.getKey() + "\" must be an RFC 3339 timestamp");
-                }
+                checkTimestamp(field.getKey(), field.getValue().asText());
             }
         }
         for (String key : kind.keyFields()) {
             if (!data.has(key)) {
                 throw new InvalidEventException("missing field \"data." + key + "\"");
+            }
+            if (data.get(key).asText().length() > MAX_KEY_LENGTH) {
+                throw new InvalidEventException("field \"data." + key + "\" is longer than " + MAX_KEY_LENGTH
+                        + " characters");
             }
         }
         if (action == ModelEvent.Action.ADDED) {
@@ -115,6 +133,72 @@ final class EventDecoder {
         if (kind.name().equals("constraints")
                 && !EventCatalogue.CONSTRAINT_ENTITIES.contains(data.get("entity-kind").asText())) {
             throw new InvalidEventException("field \"data.entity-kind\" must be one of " + EventCatalogue.CONSTRAINT_ENTITIES);
+        }
+    }
+
+    /** SHA-256 of the event's content in a canonical form (object keys sorted), however it was written. */
+    static String digest(String kind, ModelEvent.Action action, String model, JsonNode data) {
+        StringBuilder canonical = new StringBuilder(kind).append('\n').append(action).append('\n').append(model)
+                .append('\n');
+        canonical(data, canonical);
+        return RequestSignatures.sha256Hex(canonical.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void canonical(JsonNode node, StringBuilder out) {
+        if (node.isObject()) {
+            java.util.TreeMap<String, JsonNode> sorted = new java.util.TreeMap<>();
+            node.fields().forEachRemaining(field -> sorted.put(field.getKey(), field.getValue()));
+            out.append('{');
+            sorted.forEach((name, value) -> {
+                out.append(com.fasterxml.jackson.databind.node.TextNode.valueOf(name)).append(':');
+                canonical(value, out);
+                out.append(',');
+            });
+            out.append('}');
+        } else if (node.isArray()) {
+            out.append('[');
+            node.forEach(item -> {
+                canonical(item, out);
+                out.append(',');
+            });
+            out.append(']');
+        } else {
+            out.append(node);
+        }
+    }
+
+    private static void checkTimestamp(String field, String text) {
+        OffsetDateTime time;
+        try {
+            time = OffsetDateTime.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new InvalidEventException("field \"data." + field + "\" must be an RFC 3339 timestamp");
+        }
+        if (time.isBefore(EARLIEST) || time.isAfter(LATEST)
+                || Math.abs(time.getOffset().getTotalSeconds()) > MAX_OFFSET_SECONDS) {
+            throw new InvalidEventException("field \"data." + field + "\" is out of range: years 1 to 294276, offsets "
+                    + "within 15:59");
+        }
+    }
+
+    /** PostgreSQL's text and jsonb hold no NUL character, in values or in names. */
+    private static void rejectNul(JsonNode node, String path) {
+        if (node.isTextual() && node.asText().indexOf('\0') >= 0) {
+            throw new InvalidEventException("field \"" + path + "\" contains a NUL character");
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                rejectNul(node.get(i), path + "[" + i + "]");
+            }
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.isObject() ? node.fields()
+                : java.util.Collections.emptyIterator(); it.hasNext();) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String name = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+            if (field.getKey().indexOf('\0') >= 0) {
+                throw new InvalidEventException("a field name in \"" + path + "\" contains a NUL character");
+            }
+            rejectNul(field.getValue(), name);
         }
     }
 

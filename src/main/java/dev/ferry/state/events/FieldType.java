@@ -21,7 +21,7 @@ enum FieldType {
             case UUID -> value.isTextual() && ModelTag.isValidUuid(value.asText());
             case TIMESTAMP -> value.isTextual();
             case INT -> value.isInt();
-            case BIGINT -> value.isIntegralNumber();
+            case BIGINT -> value.isIntegralNumber() && value.canConvertToLong();
             case BOOL -> value.isBoolean();
             case TEXT_ARRAY -> value.isArray() && allText(value);
             case JSON -> value.isObject();
@@ -34,7 +34,8 @@ enum FieldType {
             case TEXT -> "a string";
             case UUID -> "a UUID string";
             case TIMESTAMP -> "an RFC 3339 timestamp string";
-            case INT, BIGINT -> "an integer";
+            case INT -> "an integer (32 bits)";
+            case BIGINT -> "an integer (64 bits)";
             case BOOL -> "a boolean";
             case TEXT_ARRAY -> "an array of strings";
             case JSON -> "an object";

@@ -1,6 +1,5 @@
 package dev.ferry.state.events;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,6 +19,7 @@ import dev.ferry.rpc.Effects;
 import dev.ferry.rpc.tag.MachineTag;
 import dev.ferry.state.MachineStore;
 import dev.ferry.stream.BatchProcessor;
+import dev.ferry.stream.DatabaseReadiness;
 import dev.ferry.watcher.WatcherRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -39,10 +39,10 @@ public class ModelEventProcessor implements BatchProcessor {
     public static final String CONTAINERS_OF = "containers:";
 
     private static final String FIND_APPLIED = """
-            SELECT event_id FROM model_event_ledger WHERE event_id = ANY(CAST(:ids AS text[]))""";
+            SELECT event_id, digest FROM model_event_ledger WHERE event_id = ANY(CAST(:ids AS text[]))""";
     private static final String RECORD_APPLIED = """
-            INSERT INTO model_event_ledger (event_id)
-            SELECT unnest(CAST(:ids AS text[])) ON CONFLICT DO NOTHING""";
+            INSERT INTO model_event_ledger (event_id, digest)
+            SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:digests AS text[])) ON CONFLICT DO NOTHING""";
 
     private final Mutiny.SessionFactory sessions;
     private final MachineStore machines;
@@ -73,6 +73,11 @@ public class ModelEventProcessor implements BatchProcessor {
     }
 
     @Override
+    public Uni<Boolean> ready() {
+        return DatabaseReadiness.answers(sessions);
+    }
+
+    @Override
     public Uni<List<ProducerRecord<String, byte[]>>> process(List<ConsumerRecord<String, byte[]>> records) {
         List<Item> items = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
@@ -86,30 +91,44 @@ public class ModelEventProcessor implements BatchProcessor {
         }
         Effects effects = new Effects();
         List<String> ids = items.stream().filter(i -> i.event != null).map(i -> i.event.eventId()).distinct().toList();
-        List<String> newlyApplied = new ArrayList<>();
-        return sessions.withTransaction((session, tx) -> session.createNativeQuery(FIND_APPLIED, String.class)
+        List<ModelEvent> newlyApplied = new ArrayList<>();
+        return sessions.withTransaction((session, tx) -> session.createNativeQuery(FIND_APPLIED, Object[].class)
                 .setParameter("ids", ids.toArray(String[]::new)).getResultList()
-                .chain(applied -> machines.existingModels(session, items.stream().filter(i -> i.event != null)
-                        .map(i -> i.event.modelUuid()).filter(java.util.Objects::nonNull).toList())
-                        .chain(models -> applyInOrder(session, items, new HashSet<>(applied), new HashSet<>(models),
-                                newlyApplied, effects)))
+                .chain(rows -> {
+                    // Applied before: its id, and what it said (null for events recorded before digests were).
+                    Map<String, String> applied = new java.util.HashMap<>();
+                    rows.forEach(row -> applied.put((String) row[0], (String) row[1]));
+                    return machines.existingModels(session, items.stream().filter(i -> i.event != null)
+                            .map(i -> i.event.modelUuid()).filter(java.util.Objects::nonNull).toList())
+                            .chain(models -> applyInOrder(session, items, applied, new HashSet<>(models), newlyApplied,
+                                    effects));
+                })
                 // Dead-lettered events are not remembered: delivered again, they are judged (and dead-lettered) again.
                 .chain(() -> newlyApplied.isEmpty() ? Uni.createFrom().item(0)
-                        : session.createNativeQuery(RECORD_APPLIED).setParameter("ids", newlyApplied.toArray(String[]::new))
+                        : session.createNativeQuery(RECORD_APPLIED)
+                                .setParameter("ids", newlyApplied.stream().map(ModelEvent::eventId).toArray(String[]::new))
+                                .setParameter("digests", newlyApplied.stream().map(ModelEvent::digest)
+                                        .toArray(String[]::new))
                                 .executeUpdate()))
                 .map(ignored -> output(items, effects));
     }
 
-    private Uni<Void> applyInOrder(Mutiny.Session session, List<Item> items, Set<String> applied,
-            Set<String> knownModels, List<String> newlyApplied, Effects effects) {
+    private Uni<Void> applyInOrder(Mutiny.Session session, List<Item> items, Map<String, String> applied,
+            Set<String> knownModels, List<ModelEvent> newlyApplied, Effects effects) {
         Map<String, Set<String>> changes = new LinkedHashMap<>();
         return Multi.createFrom().iterable(items)
                 .onItem().transformToUniAndConcatenate(item -> {
                     if (item.event == null) {
                         return Uni.createFrom().voidItem();
                     }
-                    // Already applied (a redelivery): its watcher changes are announced again rather than lost.
-                    if (applied.contains(item.event.eventId())) {
+                    if (applied.containsKey(item.event.eventId())) {
+                        String said = applied.get(item.event.eventId());
+                        if (said != null && !said.equals(item.event.digest())) {
+                            item.deadLetterReason = "event-id \"" + item.event.eventId() + "\" was applied before "
+                                    + "with other content: an event id names one event";
+                            return Uni.createFrom().voidItem();
+                        }
+                        // Already applied (a redelivery): its watcher changes are announced again rather than lost.
                         collectWatcherChanges(item.event, changes);
                         return Uni.createFrom().voidItem();
                     }
@@ -117,8 +136,8 @@ public class ModelEventProcessor implements BatchProcessor {
                             .chain(() -> applier.apply(session, item.event))
                             .invoke(() -> {
                                 trackModels(knownModels, item.event);
-                                applied.add(item.event.eventId());
-                                newlyApplied.add(item.event.eventId());
+                                applied.put(item.event.eventId(), item.event.digest());
+                                newlyApplied.add(item.event);
                                 collectWatcherChanges(item.event, changes);
                             })
                             .onFailure(InvalidEventException.class).recoverWithUni(e -> {
