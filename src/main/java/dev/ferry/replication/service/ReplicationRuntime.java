@@ -3,6 +3,7 @@ package dev.ferry.replication.service;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -87,14 +88,17 @@ public class ReplicationRuntime {
         catalog.builders().forEach(b -> LOG.info(b.versionInfo()));
     }
 
-    /** Reads a tool's first version line (start-up only); "not installed" when it cannot be run. */
-    private static String version(String binary, String flag) {
+    /** Reads a tool's version line (start-up only); "not installed" when it cannot be run. */
+    static String version(String binary, String flag) {
         try {
             Process process = new ProcessBuilder(binary, flag).redirectErrorStream(true).start();
-            String first = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .findFirst().orElse(binary).strip();
+            List<String> lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .map(String::strip).filter(line -> !line.isEmpty()).toList();
             process.waitFor();
-            return first;
+            // The first line naming the tool (stunnel says something else first), else the first line.
+            String name = Path.of(binary).getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+            return lines.stream().filter(line -> line.toLowerCase(java.util.Locale.ROOT).startsWith(name)).findFirst()
+                    .orElse(lines.isEmpty() ? binary : lines.get(0));
         } catch (IOException e) {
             return binary + " (not installed)";
         } catch (InterruptedException e) {
