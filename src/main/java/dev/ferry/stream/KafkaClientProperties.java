@@ -3,6 +3,7 @@ package dev.ferry.stream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -10,7 +11,9 @@ import org.eclipse.microprofile.config.Config;
 
 /**
  * The Kafka client properties every lane shares: the bootstrap servers plus any {@code kafka.*} property the user
- * set (security protocol, SASL, TLS...), the same convention as the SmallRye connector's global Kafka config.
+ * set (security protocol, SASL, TLS...), the same convention as the SmallRye connector's global Kafka config, set as
+ * a property or as an environment variable ({@code KAFKA_SASL_MECHANISM} for {@code kafka.sasl.mechanism}, as a
+ * Kubernetes deployment sets them).
  */
 public final class KafkaClientProperties {
 
@@ -20,8 +23,13 @@ public final class KafkaClientProperties {
     public static Map<String, Object> from(Config config) {
         Map<String, Object> props = new HashMap<>();
         for (String name : config.getPropertyNames()) {
-            if (name.startsWith("kafka.") && !name.startsWith("kafka.health")) {
-                config.getOptionalValue(name, String.class).ifPresent(v -> props.put(name.substring(6), v));
+            String lower = name.toLowerCase(Locale.ROOT);
+            if ((lower.startsWith("kafka.") || lower.startsWith("kafka_")) && !lower.startsWith("kafka.health")
+                    && !lower.startsWith("kafka_health")) {
+                // Kafka's own names have dots only; an environment variable's underscores stand for them.
+                String key = lower.substring(6).replace('_', '.');
+                // Looked up by the dotted name, so that the configuration's precedence decides between the two.
+                config.getOptionalValue("kafka." + key, String.class).ifPresent(v -> props.put(key, v));
             }
         }
         return props;
