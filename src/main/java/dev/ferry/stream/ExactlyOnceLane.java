@@ -166,9 +166,10 @@ final class ExactlyOnceLane implements Runnable {
                 }
                 if (deadLetter || failures > 0) {
                     // Recovering: one poll at a time (nothing is in flight after a failure), waited for.
-                    // The first time, the processor may answer it; should that fail too, the dead-letter topic.
-                    boolean committed = deadLetter ? deadLetter(records.get(0), polled,
-                            failures == NARROW_AFTER + DEAD_LETTER_AFTER)
+                    // The first time, the processor may answer it, or the whole record goes to the dead-letter topic;
+                    // should that fail too (a record too large for that topic), its value is cut.
+                    boolean first = failures == NARROW_AFTER + DEAD_LETTER_AFTER;
+                    boolean committed = deadLetter ? deadLetter(records.get(0), polled, first)
                             : processAndCommit(records, polled, true);
                     if (!committed) {
                         failures = backOff(failures);
@@ -289,14 +290,19 @@ final class ExactlyOnceLane implements Runnable {
         return !wait || settle(Map.of());
     }
 
-    /** Moves a record that failed again and again, alone, to {@code <topic>.dlq} with the last failure as reason. */
+    /**
+     * Publishes, for a record that failed again and again alone, the processor's answer or else the record, on
+     * {@code <topic>.dlq} with the last failure as reason; on a later attempt ({@code first} false: that failed too),
+     * the record with its value cut.
+     */
     private boolean deadLetter(ConsumerRecord<String, byte[]> record, ConsumerRecords<String, byte[]> polled,
-            boolean mayAnswer) throws InterruptedException {
-        List<ProducerRecord<String, byte[]>> answer = mayAnswer ? processor.unprocessable(record, lastFailure)
+            boolean first) throws InterruptedException {
+        List<ProducerRecord<String, byte[]>> answer = first ? processor.unprocessable(record, lastFailure)
                 : List.of();
         List<ProducerRecord<String, byte[]>> output = answer;
         if (answer.isEmpty()) {
-            output = List.of(BatchProcessor.deadLetter(record, "processing failed repeatedly: " + lastFailure));
+            output = List.of(BatchProcessor.deadLetter(record, "processing failed repeatedly: " + lastFailure,
+                    !first));
         }
         LOG.errorf("Lane %s-%d: record %s-%d@%d failed %d times (%s): %s", settings.name(), index, record.topic(),
                 record.partition(), record.offset(), DEAD_LETTER_AFTER, lastFailure,

@@ -125,6 +125,27 @@ class ExactlyOnceLaneTest {
         }
     }
 
+    @Test
+    void givenARecordTooLargeForTheDeadLetterTopic_whenItIsDeadLettered_thenItsValueIsCutAndTheLaneGoesOn()
+            throws Exception {
+        Echo echo = new Echo();
+        try (Topics topics = new Topics(4, 2, Map.of("max.message.bytes", "32768"))) {
+            String large = "poison-large-" + new java.util.Random(7).ints(100_000, 'a', 'z' + 1)
+                    .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append);
+            List<String> sent = topics.produce(3, i -> i == 1 ? large : "r" + i);
+            Map<String, List<String>> answered = topics.runAndRead(echo, 100, 2);
+            assertExactlyOnceInOrder(answered, sent.stream().filter(v -> !v.startsWith("poison")).toList());
+            assertThat(topics.read(topics.in + ".dlq", 1)).singleElement().satisfies(record -> {
+                assertThat(record.value()).as("the beginning of the record, enough to tell which")
+                        .isEqualTo(large.substring(0, BatchProcessor.DLQ_TRUNCATED_BYTES));
+                assertThat(new String(record.headers().lastHeader(BatchProcessor.DLQ_TRUNCATED_HEADER).value(),
+                        StandardCharsets.UTF_8)).isEqualTo(Integer.toString(large.length()));
+                assertThat(new String(record.headers().lastHeader(BatchProcessor.DLQ_REASON_HEADER).value(),
+                        StandardCharsets.UTF_8)).contains("poisoned");
+            });
+        }
+    }
+
     private static void assertExactlyOnceInOrder(Map<String, List<String>> answered, List<String> sent) {
         Map<String, List<String>> expected = new HashMap<>();
         for (String value : sent) {
@@ -191,10 +212,14 @@ class ExactlyOnceLaneTest {
         }
 
         Topics(int partitions, int laneCount) throws Exception {
+            this(partitions, laneCount, Map.of());
+        }
+
+        Topics(int partitions, int laneCount, Map<String, String> dlqConfigs) throws Exception {
             this.laneCount = laneCount;
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
                 admin.createTopics(List.of(new NewTopic(in, partitions, (short) 1), new NewTopic(out, partitions, (short) 1),
-                        new NewTopic(in + ".dlq", 1, (short) 1))).all().get();
+                        new NewTopic(in + ".dlq", 1, (short) 1).configs(dlqConfigs))).all().get();
                 Awaitility.await().atMost(WAIT).ignoreExceptions().until(() -> admin
                         .describeTopics(List.of(in, out, in + ".dlq")).allTopicNames().get().values().stream()
                         .allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null)));
