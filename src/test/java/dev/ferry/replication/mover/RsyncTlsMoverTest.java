@@ -87,8 +87,12 @@ class RsyncTlsMoverTest {
         Path data = cluster.pvc(NS, "data");
         Trees.populate(data, 7, 40, true);
         Files.writeString(data.resolve(".hidden"), "dotfiles too\n");
+        Files.writeString(data.resolve("-dash"), "a name like an option\n");
+        Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---"));
 
         ReplicationDestination rd = listening("first");
+        Path received = base.resolve("volumes").resolve(NS).resolve("volsync-backup-dst");
+        var receivedRootMode = Files.getPosixFilePermissions(received);
         assertThat(rd.status().rsyncTLS.address()).isEqualTo("127.0.0.1");
         assertThat(rd.status().rsyncTLS.keySecret()).isEqualTo("volsync-rsync-tls-backup");
         String psk = new String(cluster.secrets.get(NS, "volsync-rsync-tls-backup").orElseThrow().get("psk.txt"),
@@ -104,9 +108,12 @@ class RsyncTlsMoverTest {
         assertThat(rs.status().latestMoverStatus.result()).isEqualTo(MoverStatus.SUCCESSFUL);
         assertThat(rs.status().latestMoverStatus.logs()).contains("rsync completed in");
         assertThat(rd.status().latestMoverStatus.result()).isEqualTo(MoverStatus.SUCCESSFUL);
-        assertThat(rs.status().rsyncTLS.keySecret()).isEqualTo("volsync-rsync-tls-backup");
-        Path received = base.resolve("volumes").resolve(NS).resolve("volsync-backup-dst");
+        assertThat(rs.status().rsyncTLS.keySecret()).as("the user's key: VolSync leaves the status alone").isNull();
         assertThat(Trees.describe(received)).isEqualTo(Trees.describe(data));
+        assertThat(Files.getPosixFilePermissions(received)).as("the volume's entries are sent, as VolSync's /data/*: "
+                + "the destination's root keeps its own mode").isEqualTo(receivedRootMode);
+        assertThat(rd.status().latestMoverStatus.logs()).as("the daemon's own summary, as VolSync's destination logs")
+                .containsPattern("sent \\d+ bytes\\s+received \\d+ bytes");
         assertThat(cluster.flushes()).as("what the destination received is flushed (VolSync's sync)")
                 .containsOnly("-f " + received);
         assertThat(Trees.describe(cluster.volumes.snapshotPath(NS, rd.status().latestImage.name())))

@@ -66,7 +66,7 @@ final class RsyncScripts {
                 ctx.exec(List.of(settings.rsyncBinary(), "--daemon", "--no-detach", "--config=" + confFile,
                         "--address=" + address, "--port=" + port, "--log-file=/dev/stdout"), Map.of(), tmp);
             }
-            return RsyncSteps.received(ctx, control, JobMovers.flush(ctx, settings, data), begin);
+            return RsyncSteps.received(ctx, control, JobMovers.flush(ctx, settings, data), begin, true);
         };
     }
 

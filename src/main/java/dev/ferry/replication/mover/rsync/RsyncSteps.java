@@ -40,19 +40,22 @@ public final class RsyncSteps {
 
     /**
      * The destination's end, once its server has stopped: the code the source signalled in {@code control/complete}
-     * (255 when there is none, or it is not a number), and 1 in place of a 0 when what was received could not be
-     * flushed.
+     * (255 when there is none, or it is not a number; with {@code codeInFile} false, the file's existence is a 0), and
+     * 1 in place of a 0 when what was received could not be flushed.
      */
-    public static int received(JobContext ctx, Path control, boolean flushed, long beginNanos) throws Exception {
+    public static int received(JobContext ctx, Path control, boolean flushed, long beginNanos, boolean codeInFile)
+            throws Exception {
         Path complete = control.resolve("complete");
         if (!Files.isRegularFile(complete)) {
             ctx.log("no completion signal received");
             return 255;
         }
         ctx.log("rsync completed in " + seconds(beginNanos) + "s");
-        int code;
+        int code = 0;
         try {
-            code = Integer.parseInt(Files.readString(complete, StandardCharsets.UTF_8).strip());
+            if (codeInFile) {
+                code = Integer.parseInt(Files.readString(complete, StandardCharsets.UTF_8).strip());
+            }
         } catch (NumberFormatException e) {
             return 255;
         }

@@ -17,11 +17,12 @@ import dev.ferry.replication.mover.MoverLogs;
 public final class RsyncTlsBuilder implements Builder {
 
     /** VolSync's success filter: the transfer summaries and the completion line, anywhere in a line. */
-    static final Predicate<String> SUCCESS_LOGS = MoverLogs.anyOf(Pattern.compile("sent .* bytes .* received .* bytes"),
-            Pattern.compile("total size"), Pattern.compile("rsync completed in"));
+    static final Predicate<String> SUCCESS_LOGS = MoverLogs.anyOf(
+            Pattern.compile("[sS]ent\\s.+[bB]ytes.+[rR]eceived\\s.+[bB]ytes"), Pattern.compile("[tT]otal size"),
+            Pattern.compile("[rR]sync completed in"));
     /** VolSync's failure filter: the success lines, rsync's own, and any failure or error. */
-    static final Predicate<String> FAILURE_LOGS = SUCCESS_LOGS.or(MoverLogs.anyOf(Pattern.compile("^(rsync|diskrsync)"),
-            Pattern.compile("[fF]ail"), Pattern.compile("[eE]rror")));
+    static final Predicate<String> FAILURE_LOGS = SUCCESS_LOGS.or(MoverLogs.anyOf(Pattern.compile("^\\s*[rR]sync"),
+            Pattern.compile("^\\s*disk[rR]sync"), Pattern.compile("[fF]ail"), Pattern.compile("[eE]rror")));
 
     private final String version;
 

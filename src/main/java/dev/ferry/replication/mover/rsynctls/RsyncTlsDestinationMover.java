@@ -66,8 +66,14 @@ final class RsyncTlsDestinationMover implements Mover {
         if (old == null || !address.equals(old.address()) || old.port() == null || port != old.port()) {
             LOG.infof("%s/%s: listening on address %s:%d for incoming connections", ns, name, address, port);
         }
+        // Where it listens is published first, as VolSync does, whatever becomes of the key.
+        String published = old == null ? null : old.keySecret();
+        destination.status().rsyncTLS = new RsyncTlsStatus(published, address, port);
         RsyncTlsKeys.Key key = RsyncTlsKeys.ensure(env.secrets(), owner, spec.keySecret());
-        destination.status().rsyncTLS = new RsyncTlsStatus(key.secret(), address, port);
+        if (key.generated()) {
+            // Only a key it made is named in the status; the user's own is left alone.
+            destination.status().rsyncTLS = new RsyncTlsStatus(key.secret(), address, port);
+        }
         JobSpec job = new JobSpec(ns, "volsync-rsync-tls-dst-" + name, owner, true, BACKOFF_LIMIT,
                 destination.spec().pausedOrDefault() ? 0 : 1,
                 JobSpec.template("data", data.path(), "address", address, "port", port, "keys", key.secret()),

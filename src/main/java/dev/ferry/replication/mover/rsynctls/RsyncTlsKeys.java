@@ -19,8 +19,8 @@ final class RsyncTlsKeys {
 
     static final String FIELD = "psk.txt";
 
-    /** The key's secret and its {@code psk.txt}. */
-    record Key(String secret, byte[] psk) {
+    /** The key's secret and its {@code psk.txt}; {@code generated}: Ferry's secret, the one the status names. */
+    record Key(String secret, byte[] psk, boolean generated) {
     }
 
     private RsyncTlsKeys() {
@@ -29,7 +29,7 @@ final class RsyncTlsKeys {
     static Key ensure(SecretStore secrets, Owner owner, String keySecret) throws MoverException {
         String ns = owner.namespace();
         if (keySecret != null && !keySecret.isEmpty()) {
-            return new Key(keySecret, secrets.getAndValidate(ns, keySecret, List.of(FIELD)).get(FIELD));
+            return new Key(keySecret, secrets.getAndValidate(ns, keySecret, List.of(FIELD)).get(FIELD), false);
         }
         String generated = "volsync-rsync-tls-" + owner.name();
         if (secrets.get(ns, generated).filter(data -> data.containsKey(FIELD)).isEmpty()) {
@@ -38,6 +38,6 @@ final class RsyncTlsKeys {
             secrets.createOrUpdate(ns, generated, Map.of(FIELD, ("volsync:" + HexFormat.of().formatHex(raw))
                     .getBytes(StandardCharsets.UTF_8)), owner);
         }
-        return new Key(generated, secrets.getAndValidate(ns, generated, List.of(FIELD)).get(FIELD));
+        return new Key(generated, secrets.getAndValidate(ns, generated, List.of(FIELD)).get(FIELD), true);
     }
 }

@@ -56,9 +56,11 @@ final class RsyncTlsScripts {
                     + "' ]; then (sleep " + STOP_GRACE.toMillis() / 1000.0 + "; kill -TERM \"$(cat '" + stunnelPid
                     + "')\") </dev/null >/dev/null 2>&1 & fi\nexit 0\n");
             Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
+            // The daemon's own log, as VolSync's: what it received, relayed into the job's log at the end.
+            Path daemonLog = tmp.resolve("rsyncd.log");
             Path rsyncdConf = Files.writeString(tmp.resolve("rsyncd.conf"), "use chroot = false\n"
                     + "numeric ids = true\nmunge symlinks = false\nopen noatime = true\nreverse lookup = false\n"
-                    + "transfer logging = false\n" + (root ? "uid = 0\ngid = 0\n" : "")
+                    + "transfer logging = true\nlog file = " + daemonLog + "\n" + (root ? "uid = 0\ngid = 0\n" : "")
                     + "[data]\npath = " + data + "\nread only = false\n"
                     + "[control]\npath = " + control + "\nread only = false\npost-xfer exec = " + hook + "\n");
             Path stunnelConf = Files.writeString(tmp.resolve("stunnel.conf"), stunnelGlobals(stunnelPid)
@@ -71,7 +73,11 @@ final class RsyncTlsScripts {
             try (AutoCloseable writeback = JobMovers.writeback(ctx, settings, data)) {
                 ctx.exec(List.of(settings.stunnelBinary(), stunnelConf.toString()), Map.of(), tmp);
             }
-            return RsyncSteps.received(ctx, control, JobMovers.flush(ctx, settings, data), begin);
+            if (Files.exists(daemonLog)) {
+                Files.readAllLines(daemonLog, StandardCharsets.UTF_8).forEach(ctx::log);
+            }
+            // The completion file's content does not matter here, as in VolSync's rsync-tls: it exists, it is done.
+            return RsyncSteps.received(ctx, control, JobMovers.flush(ctx, settings, data), begin, false);
         };
     }
 
@@ -101,6 +107,11 @@ final class RsyncTlsScripts {
                         return 1;
                     }
                 }
+                if (stunnel.isDone() || !Files.exists(stunnelPid)) {
+                    // Its port taken meanwhile, say: pushing to whatever listens there could reach another tunnel.
+                    ctx.log("ERROR: stunnel did not start listening on 127.0.0.1:" + local);
+                    return 1;
+                }
                 return push(ctx, settings, data, "rsync://127.0.0.1:" + local);
             } finally {
                 stop(stunnelPid);
@@ -112,17 +123,23 @@ final class RsyncTlsScripts {
     /** The two passes, five attempts, then the completion signal; VolSync's exit code (rc1 * 100 + rc2). */
     private static int push(JobContext ctx, MoverSettings settings, Path data, String url) throws Exception {
         String flags = "-aAhH" + (settings.rsyncSparse() ? "S" : "") + "x" + (settings.rsyncCompress() ? "z" : "");
-        List<String> copy = List.of(settings.rsyncBinary(), flags, "--exclude=lost+found", "--itemize-changes",
-                "--info=stats2,misc2", data + "/", url + "/data");
+        List<String> copyFlags = List.of(settings.rsyncBinary(), flags, "--exclude=lost+found", "--itemize-changes",
+                "--info=stats2,misc2");
         List<String> delete = List.of(settings.rsyncBinary(), "-rx", "--exclude=lost+found", "--ignore-existing",
                 "--ignore-non-existing", "--delete", "--itemize-changes", "--info=stats2,misc2", data + "/",
                 url + "/data");
         long begin = System.nanoTime();
         int rc = RsyncSteps.fiveAttempts(ctx, settings.rsyncRetryDelay(), () -> {
             int copied = 0;
-            if (isEmpty(data)) {
+            List<String> entries = entries(data);
+            if (entries.isEmpty()) {
                 ctx.log("Skipping sync of empty source directory");
             } else {
+                // The volume's entries, not the volume: as VolSync's /data/*, the destination's root keeps its own
+                // owner, mode and times.
+                List<String> copy = new java.util.ArrayList<>(copyFlags);
+                copy.addAll(entries);
+                copy.add(url + "/data");
                 copied = ctx.exec(copy, Map.of(), data).code();
             }
             return copied * 100 + ctx.exec(delete, Map.of(), data).code();
@@ -157,8 +174,11 @@ final class RsyncTlsScripts {
         return "ciphers = PSK\nPSKsecrets = " + pskFile + "\n";
     }
 
-    private static String hostPort(String address, int port) {
-        return (address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address) + ":" + port;
+    /** As stunnel reads it: {@code host:port}, an IPv6 host without brackets (stunnel cannot resolve "[::1]"). */
+    static String hostPort(String address, int port) {
+        String host = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1)
+                : address;
+        return host + ":" + port;
     }
 
     /** stunnel's {@code exec} takes a path, not a name to look up. */
@@ -176,9 +196,10 @@ final class RsyncTlsScripts {
         return binary;
     }
 
-    private static boolean isEmpty(Path dir) throws IOException {
+    /** The directory's entries, dotfiles included, as {@code ./name} (a name may start with a dash), sorted. */
+    private static List<String> entries(Path dir) throws IOException {
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
+            return entries.map(p -> "./" + p.getFileName()).sorted().toList();
         }
     }
 

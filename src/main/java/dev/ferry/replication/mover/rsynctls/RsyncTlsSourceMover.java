@@ -53,7 +53,10 @@ final class RsyncTlsSourceMover implements Mover {
         }
         Volume data = copy.get();
         RsyncTlsKeys.Key key = RsyncTlsKeys.ensure(env.secrets(), owner, spec.keySecret());
-        source.status().rsyncTLS = new RsyncTlsStatus(key.secret(), null, null);
+        if (key.generated()) {
+            // As VolSync: only a key it made is named in the status; the user's own is left alone.
+            source.status().rsyncTLS = new RsyncTlsStatus(key.secret(), null, null);
+        }
         JobSpec job = new JobSpec(ns, "volsync-rsync-tls-src-" + owner.name(), owner, true, BACKOFF_LIMIT,
                 source.spec().pausedOrDefault() ? 0 : 1,
                 JobSpec.template("data", data.path(), "DESTINATION_ADDRESS", spec.address(), "DESTINATION_PORT",
