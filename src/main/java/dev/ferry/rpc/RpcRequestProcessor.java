@@ -334,9 +334,10 @@ public class RpcRequestProcessor implements BatchProcessor {
     }
 
     /**
-     * A request whose processing failed again and again (a defect, or a database down for long): answered with an
-     * error rather than moved to the dead-letter topic, which is only for records that cannot be answered. Nothing
-     * was applied, and nothing is stored: sent again later, it is processed anew.
+     * A request whose processing failed again and again (a defect): answered with an error rather than moved to the
+     * dead-letter topic, which is only for records that cannot be answered. Whether it was applied is not known here
+     * (its database work may have committed, and its answer with it): the same record sent again gets the stored
+     * answer if so, and is processed anew if not.
      */
     @Override
     public List<ProducerRecord<String, byte[]>> unprocessable(ConsumerRecord<String, byte[]> record, String failure) {
@@ -348,7 +349,8 @@ public class RpcRequestProcessor implements BatchProcessor {
         String topic = replyTopic(item);
         ProducerRecord<String, byte[]> response = new ProducerRecord<>(topic == null ? config.replyTopics().get(0)
                 : topic, record.key(), codec.error(codec.peekRequestId(record.value()), new RpcException(
-                        ErrorCodes.NONE, "internal error: the request could not be processed, and nothing was applied")));
+                        ErrorCodes.NONE, "internal error: the request failed repeatedly; send the same record again "
+                                + "(same correlation id) to learn whether it was applied")));
         response.headers().add(FerryHeaders.CORRELATION_ID, correlation.getBytes(StandardCharsets.UTF_8));
         return List.of(response);
     }

@@ -29,6 +29,7 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -74,6 +75,8 @@ final class ExactlyOnceLane implements Runnable {
     private volatile boolean stopping;
     private volatile boolean assigned;
     private volatile String lastFailure = "";
+    /** Whether the last Kafka transaction that failed did so for a record too large for its topic. */
+    private volatile boolean lastCommitTooLarge;
     private int narrowRemaining;
     private volatile KafkaConsumer<String, byte[]> consumer;
     /** Used only on the committer thread, one transaction at a time. */
@@ -162,12 +165,14 @@ final class ExactlyOnceLane implements Runnable {
                             records.get(0).partition(), records.get(0).offset(), lastFailure);
                     rewind(firstOffsets(polled));
                     backOff(failures);
+                    // Once it answers, the record is processed again before anything else is decided.
+                    failures = NARROW_AFTER + DEAD_LETTER_AFTER - 1;
                     continue;
                 }
                 if (deadLetter || failures > 0) {
                     // Recovering: one poll at a time (nothing is in flight after a failure), waited for.
                     // The first time, the processor may answer it, or the whole record goes to the dead-letter topic;
-                    // should that fail too (a record too large for that topic), its value is cut.
+                    // should the topic refuse it as too large, its value is cut.
                     boolean first = failures == NARROW_AFTER + DEAD_LETTER_AFTER;
                     boolean committed = deadLetter ? deadLetter(records.get(0), polled, first)
                             : processAndCommit(records, polled, true);
@@ -198,6 +203,15 @@ final class ExactlyOnceLane implements Runnable {
             closeQuietly();
             finished.countDown();
         }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The processor's {@link BatchProcessor#ready()}, false when it cannot say within 10 s. */
@@ -302,7 +316,7 @@ final class ExactlyOnceLane implements Runnable {
         List<ProducerRecord<String, byte[]>> output = answer;
         if (answer.isEmpty()) {
             output = List.of(BatchProcessor.deadLetter(record, "processing failed repeatedly: " + lastFailure,
-                    !first));
+                    !first && lastCommitTooLarge));
         }
         LOG.errorf("Lane %s-%d: record %s-%d@%d failed %d times (%s): %s", settings.name(), index, record.topic(),
                 record.partition(), record.offset(), DEAD_LETTER_AFTER, lastFailure,
@@ -318,6 +332,7 @@ final class ExactlyOnceLane implements Runnable {
     private boolean commit(List<ProducerRecord<String, byte[]>> output, List<ConsumerRecord<String, byte[]>> records,
             ConsumerGroupMetadata groupMetadata) {
         try {
+            lastCommitTooLarge = false;
             producer.beginTransaction();
             for (ProducerRecord<String, byte[]> record : output) {
                 producer.send(record);
@@ -332,6 +347,7 @@ final class ExactlyOnceLane implements Runnable {
             producer = newProducer();
             return false;
         } catch (KafkaException e) {
+            lastCommitTooLarge = causedBy(e, RecordTooLargeException.class);
             LOG.warnf("Lane %s-%d: Kafka transaction aborted (%s)", settings.name(), index, e.toString());
             try {
                 producer.abortTransaction();

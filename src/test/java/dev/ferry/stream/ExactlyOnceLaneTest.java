@@ -110,18 +110,19 @@ class ExactlyOnceLaneTest {
     }
 
     @Test
-    void givenARecordThatFailsWhileTheDatabaseDoesNotAnswer_thenItIsKeptUntilItDoes() throws Exception {
+    void givenARecordThatFailsWhileTheDatabaseDoesNotAnswer_thenItIsKeptAndProcessedOnceItDoes() throws Exception {
         Echo echo = new Echo();
         echo.ready = false;
         try (Topics topics = new Topics()) {
-            topics.produce(1, i -> "poison-during-outage");
+            topics.produce(1, i -> "outage-r1");
             assertThat(topics.runAndRead(echo, 100, 0)).isEmpty();
             // Past the point where a record is dead-lettered, the processor is asked and says it is not ready.
             org.awaitility.Awaitility.await().atMost(WAIT).until(() -> echo.readinessAsked.get() >= 2);
             assertThat(topics.read(topics.in + ".dlq", 0)).as("an outage loses nothing").isEmpty();
             echo.ready = true;
-            assertThat(topics.read(topics.in + ".dlq", 1)).as("once it answers, the record is to blame")
-                    .singleElement().satisfies(r -> assertThat(r.value()).isEqualTo("poison-during-outage"));
+            assertThat(topics.read(topics.out, 1)).as("once the database answers, the record is processed again")
+                    .singleElement().satisfies(r -> assertThat(r.value()).isEqualTo("outage-r1"));
+            assertThat(topics.read(topics.in + ".dlq", 0)).isEmpty();
         }
     }
 
@@ -178,6 +179,9 @@ class ExactlyOnceLaneTest {
                 int attempt = attempts.computeIfAbsent(value, v -> new AtomicInteger()).incrementAndGet();
                 if (value.startsWith("poison")) {
                     return Uni.createFrom().failure(new IllegalStateException("poisoned record " + value));
+                }
+                if (value.startsWith("outage") && !ready) {
+                    return Uni.createFrom().failure(new IllegalStateException("database unavailable"));
                 }
                 if (value.startsWith("kafka-fails-once") && attempt == 1) {
                     output.add(new ProducerRecord<>(out, record.key(), new byte[11 * 1024 * 1024]));

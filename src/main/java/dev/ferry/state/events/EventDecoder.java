@@ -22,8 +22,8 @@ import dev.ferry.rpc.tag.MachineTag;
 final class EventDecoder {
 
     private static final Set<String> ENVELOPE_FIELDS = Set.of("event-id", "model-uuid", "kind", "action", "data");
-    /** Longest event id or key field: indexed, and PostgreSQL's btree keeps entries under 2,704 bytes. */
-    static final int MAX_KEY_LENGTH = 1024;
+    /** Longest event id or key field, in UTF-8 bytes: indexed, and PostgreSQL's btree keeps entries under 2,704. */
+    static final int MAX_KEY_BYTES = 1024;
     /** What PostgreSQL's timestamptz holds: years 1 to 294276, offsets within 15:59. */
     private static final OffsetDateTime EARLIEST = OffsetDateTime.parse("0001-01-01T00:00:00Z");
     private static final OffsetDateTime LATEST = OffsetDateTime.parse("+294276-12-31T23:59:59Z");
@@ -56,8 +56,8 @@ final class EventDecoder {
         // Anything else would reach PostgreSQL, which refuses it, and fail every event polled with this one.
         rejectNul(root, "");
         String eventId = text(root, "event-id");
-        if (eventId.length() > MAX_KEY_LENGTH) {
-            throw new InvalidEventException("field \"event-id\" is longer than " + MAX_KEY_LENGTH + " characters");
+        if (utf8Length(eventId) > MAX_KEY_BYTES) {
+            throw new InvalidEventException("field \"event-id\" is longer than " + MAX_KEY_BYTES + " bytes (UTF-8)");
         }
         String kindName = text(root, "kind");
         EventKind kind = EventCatalogue.KINDS.get(kindName);
@@ -114,9 +114,9 @@ final class EventDecoder {
             if (!data.has(key)) {
                 throw new InvalidEventException("missing field \"data." + key + "\"");
             }
-            if (data.get(key).asText().length() > MAX_KEY_LENGTH) {
-                throw new InvalidEventException("field \"data." + key + "\" is longer than " + MAX_KEY_LENGTH
-                        + " characters");
+            if (utf8Length(data.get(key).asText()) > MAX_KEY_BYTES) {
+                throw new InvalidEventException("field \"data." + key + "\" is longer than " + MAX_KEY_BYTES
+                        + " bytes (UTF-8)");
             }
         }
         if (action == ModelEvent.Action.ADDED) {
@@ -165,6 +165,10 @@ final class EventDecoder {
         } else {
             out.append(node);
         }
+    }
+
+    private static int utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static void checkTimestamp(String field, String text) {

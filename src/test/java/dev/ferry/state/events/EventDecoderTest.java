@@ -63,10 +63,13 @@ class EventDecoderTest {
                     .as(since).hasMessageStartingWith("field \"data.since\" is out of range");
         }
         assertThatThrownBy(() -> decode(event("application", "{\"name\":\"" + "a".repeat(1025)
-                + "\",\"charm-url\":\"ch:x\"}"))).hasMessage("field \"data.name\" is longer than 1024 characters");
+                + "\",\"charm-url\":\"ch:x\"}"))).hasMessage("field \"data.name\" is longer than 1024 bytes (UTF-8)");
+        // Counted in bytes, as PostgreSQL's index counts them: 400 three-byte characters are 1,200 bytes.
+        assertThatThrownBy(() -> decode(event("application", "{\"name\":\"" + "\u20ac".repeat(400)
+                + "\",\"charm-url\":\"ch:x\"}"))).hasMessage("field \"data.name\" is longer than 1024 bytes (UTF-8)");
         assertThatThrownBy(() -> decoder.decode(MODEL, ("{\"event-id\":\"" + "e".repeat(1025) + "\",\"model-uuid\":\""
                 + MODEL + "\",\"kind\":\"machine\",\"action\":\"added\",\"data\":{\"machine-id\":\"1\"}}")
-                .getBytes(StandardCharsets.UTF_8))).hasMessage("field \"event-id\" is longer than 1024 characters");
+                .getBytes(StandardCharsets.UTF_8))).hasMessage("field \"event-id\" is longer than 1024 bytes (UTF-8)");
     }
 
     @Test

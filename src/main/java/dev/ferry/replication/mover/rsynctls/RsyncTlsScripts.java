@@ -114,7 +114,7 @@ final class RsyncTlsScripts {
                 }
                 return push(ctx, settings, data, "rsync://127.0.0.1:" + local);
             } finally {
-                stop(stunnelPid);
+                stop(stunnelConf);
                 stunnel.get();
             }
         };
@@ -209,13 +209,15 @@ final class RsyncTlsScripts {
         }
     }
 
-    private static void stop(Path pidFile) {
-        try {
-            long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).strip());
-            // Only this process's own child: a stale file must not name someone else's process.
-            ProcessHandle.current().children().filter(child -> child.pid() == pid).forEach(ProcessHandle::destroy);
-        } catch (IOException | NumberFormatException e) {
-            // Not started, or already gone: the attempt's end stops whatever remains.
-        }
+    /**
+     * Stops this attempt's stunnel: this process's own child started with {@code config}, found by its arguments
+     * rather than its pid file, which a stunnel still starting has not written yet.
+     */
+    private static void stop(Path config) {
+        String wanted = config.toString();
+        ProcessHandle.current().children()
+                .filter(child -> child.info().arguments().map(args -> java.util.Arrays.asList(args).contains(wanted))
+                        .orElse(false))
+                .forEach(ProcessHandle::destroy);
     }
 }
