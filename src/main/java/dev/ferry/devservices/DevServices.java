@@ -1,5 +1,8 @@
 package dev.ferry.devservices;
 
+import static dev.ferry.devservices.DevServicesConfigSourceFactory.isBlank;
+import static dev.ferry.devservices.DevServicesConfigSourceFactory.value;
+
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -12,7 +15,6 @@ import org.jboss.logging.Logger;
 
 import dev.ferry.topics.TopicCatalog;
 import io.smallrye.config.ConfigSourceContext;
-import io.smallrye.config.ConfigValue;
 import io.smallrye.config.PropertiesConfigSource;
 
 /**
@@ -115,13 +117,6 @@ public final class DevServices {
         };
     }
 
-    private static String value(ConfigSourceContext context, String key, String defaultValue) {
-        return DevServicesConfigSourceFactory.value(context, key, defaultValue);
-    }
-
-    private static boolean isBlank(ConfigValue value) {
-        return DevServicesConfigSourceFactory.isBlank(value);
-    }
 
     @FunctionalInterface
     private interface AfterStart {

@@ -46,6 +46,25 @@ public final class ReplicationCodec {
     public ReplicationCodec() {
         this.json = configure(new ObjectMapper());
         this.yaml = configure(new ObjectMapper(new YAMLFactory()));
+        warmUp();
+    }
+
+    /**
+     * Reads and writes one object of each kind, YAML and JSON: the first record then finds this codec's mappers
+     * ready rather than building their (de)serializers on its way to its mover.
+     */
+    private void warmUp() {
+        ObjectKey key = new ObjectKey("warm-up", "warm-up");
+        try {
+            writeString(readSource(key, ("apiVersion: " + ReplicationObject.API_VERSION + "\nkind: ReplicationSource\n"
+                    + "spec: {sourcePVC: data, trigger: {manual: once}, rsync: {copyMethod: Direct, port: 22}}\n")
+                    .getBytes(StandardCharsets.UTF_8), "application/yaml"));
+            writeString(readDestination(key, ("{\"apiVersion\":\"" + ReplicationObject.API_VERSION
+                    + "\",\"kind\":\"ReplicationDestination\",\"spec\":{\"trigger\":{\"manual\":\"once\"}}}")
+                    .getBytes(StandardCharsets.UTF_8), null));
+        } catch (InvalidObjectException e) {
+            throw new IllegalStateException("the codec refuses its own warm-up objects", e);
+        }
     }
 
     private static ObjectMapper configure(ObjectMapper mapper) {
@@ -71,7 +90,6 @@ public final class ReplicationCodec {
         return mapper.registerModule(new JavaTimeModule()).registerModule(times)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
     }
 

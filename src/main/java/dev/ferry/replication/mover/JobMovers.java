@@ -182,6 +182,13 @@ public final class JobMovers {
         }
     }
 
+    /** A destination's end once its job succeeded: complete with the image of its volume, else still in progress. */
+    public static Result image(MoverEnvironment env, Volume data, String copyMethod, Owner owner)
+            throws MoverException {
+        return env.volumes().ensureImage(data, copyMethod, owner, env.clock().instant())
+                .map(Result::completeWithImage).orElseGet(Result::inProgress);
+    }
+
     /**
      * A destination's cleanup, as VolSync's: the snapshot annotation comes off its volume (so that the next sync
      * takes a new image), then {@link #cleanup}.
@@ -191,6 +198,18 @@ public final class JobMovers {
             env.volumes().removeSnapshotAnnotation(owner.namespace(), pvcName);
         }
         return cleanup(env, owner);
+    }
+
+    /**
+     * The source's volume by {@code sourcePVC} (VolSync's not-found error when none is named), then as
+     * {@link #sourceVolume(MoverEnvironment, Owner, ReplicationStatus, Volume, String)}.
+     */
+    public static Optional<Volume> sourceVolume(MoverEnvironment env, Owner owner, ReplicationStatus status,
+            String sourcePVC, String copyMethod) throws MoverException {
+        if (sourcePVC == null || sourcePVC.isEmpty()) {
+            throw new MoverException("persistentvolumeclaims \"\" not found");
+        }
+        return sourceVolume(env, owner, status, env.volumes().get(owner.namespace(), sourcePVC), copyMethod);
     }
 
     /** The cleanup every job-based mover does: temporary volumes, snapshots and jobs of this owner. */

@@ -58,25 +58,6 @@ public class ReplicationIngest {
         this.controller = controller;
         this.sourcesDlq = sourcesDlq;
         this.destinationsDlq = destinationsDlq;
-        warmUp(codec);
-    }
-
-    /**
-     * Reads and writes one object of each kind, JSON and YAML, at start: the first record published then finds the
-     * codec's classes loaded rather than paying for them on its way to its mover.
-     */
-    static void warmUp(ReplicationCodec codec) {
-        ObjectKey key = new ObjectKey("warm-up", "warm-up");
-        String spec = "spec: {sourcePVC: data, trigger: {manual: once}, rsync: {copyMethod: Direct, port: 22}}";
-        try {
-            codec.writeString(codec.readSource(key, ("apiVersion: " + ReplicationObject.API_VERSION
-                    + "\nkind: ReplicationSource\n" + spec + "\n").getBytes(StandardCharsets.UTF_8), "application/yaml"));
-            codec.writeString(codec.readDestination(key, ("{\"apiVersion\":\"" + ReplicationObject.API_VERSION
-                    + "\",\"kind\":\"ReplicationDestination\",\"spec\":{\"trigger\":{\"manual\":\"once\"}}}")
-                    .getBytes(StandardCharsets.UTF_8), null));
-        } catch (InvalidObjectException e) {
-            throw new IllegalStateException("the codec refuses its own warm-up objects", e);
-        }
     }
 
     @Incoming(SOURCES)

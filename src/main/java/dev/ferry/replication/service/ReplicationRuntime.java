@@ -71,11 +71,11 @@ public class ReplicationRuntime {
         this.env = new MoverEnvironment(volumes, new LocalSecretStore(config.secretsRoot()),
                 new LocalConfigMapStore(config.configmapsRoot()),
                 new LocalServiceBackend(config.volumesRoot(), config.bindAddress()), jobs, clock, settings);
-        this.catalog = new Catalog().register(new RsyncBuilder(version(config.tools().rsync(), "--version")))
+        String rsync = version(config.tools().rsync(), "--version");
+        this.catalog = new Catalog().register(new RsyncBuilder(rsync))
                 .register(new RcloneBuilder(version(config.tools().rclone(), "version")))
                 .register(new ResticBuilder(version(config.tools().restic(), "version")))
-                .register(new RsyncTlsBuilder(version(config.tools().rsync(), "--version") + ", "
-                        + version(config.tools().stunnel(), "-version")))
+                .register(new RsyncTlsBuilder(rsync + ", " + version(config.tools().stunnel(), "-version")))
                 .register(UnsupportedMoverBuilder.syncthing());
         List<String> privileged = config.privilegedNamespaces().orElse(List.of());
         this.reconciler = new Reconciler(catalog, env, metrics, privileged::contains);

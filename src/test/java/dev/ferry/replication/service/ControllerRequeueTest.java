@@ -334,7 +334,7 @@ class ControllerRequeueTest {
         controller.enqueue(ref);
         settle();
 
-        assertThat(repository.rows.get(ref).uid().toString()).isEqualTo(recreated.metadata().uid());
+        assertThat(repository.rows.get(ref).uid()).isEqualTo(recreated.metadata().uid());
         assertThat(repository.rows.get(ref).status()).as("the re-created object had its passes").isNotNull();
         assertThat(storedStatus(ref).lastManualSync).isEqualTo("once");
     }

@@ -14,7 +14,6 @@ import dev.ferry.replication.api.CustomCaSpec;
 import dev.ferry.replication.api.ReplicationDestination;
 import dev.ferry.replication.api.ReplicationObject;
 import dev.ferry.replication.api.ReplicationSource;
-import dev.ferry.replication.api.TypedLocalObjectReference;
 import dev.ferry.replication.api.VolumeOptions;
 import dev.ferry.replication.job.JobContext;
 import dev.ferry.replication.job.JobScript;
@@ -117,9 +116,7 @@ final class RcloneMover implements Mover {
         if (isSource) {
             return Result.complete();
         }
-        Optional<TypedLocalObjectReference> image = env.volumes().ensureImage(data, volume.copyMethod(), owner,
-                env.clock().instant());
-        return image.map(Result::completeWithImage).orElseGet(Result::inProgress);
+        return JobMovers.image(env, data, volume.copyMethod(), owner);
     }
 
     @Override

@@ -1,11 +1,9 @@
 package dev.ferry.replication.mover.restic;
 
 import java.util.List;
-import java.util.Optional;
 
 import dev.ferry.replication.api.ReplicationDestination;
 import dev.ferry.replication.api.ResticDestinationSpec;
-import dev.ferry.replication.api.TypedLocalObjectReference;
 import dev.ferry.replication.job.JobSpec;
 import dev.ferry.replication.mover.JobMovers;
 import dev.ferry.replication.mover.Mover;
@@ -59,9 +57,7 @@ final class ResticDestinationMover implements Mover {
         if (!JobMovers.ensureJob(env, job, destination.status(), ResticBuilder.SUCCESS_LOGS)) {
             return Result.inProgress();
         }
-        Optional<TypedLocalObjectReference> image = env.volumes().ensureImage(data, spec.copyMethod(), owner,
-                env.clock().instant());
-        return image.map(Result::completeWithImage).orElseGet(Result::inProgress);
+        return JobMovers.image(env, data, spec.copyMethod(), owner);
     }
 
     @Override

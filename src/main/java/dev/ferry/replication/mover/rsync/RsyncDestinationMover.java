@@ -8,7 +8,6 @@ import org.jboss.logging.Logger;
 import dev.ferry.replication.api.ReplicationDestination;
 import dev.ferry.replication.api.RsyncDestinationSpec;
 import dev.ferry.replication.api.RsyncStatus;
-import dev.ferry.replication.api.TypedLocalObjectReference;
 import dev.ferry.replication.job.JobSpec;
 import dev.ferry.replication.mover.JobMovers;
 import dev.ferry.replication.mover.Mover;
@@ -99,9 +98,7 @@ final class RsyncDestinationMover implements Mover {
         if (!JobMovers.ensureJob(env, job, destination.status(), RsyncBuilder.SUCCESS_LOGS)) {
             return Result.inProgress();
         }
-        Optional<TypedLocalObjectReference> image = env.volumes().ensureImage(data, spec.copyMethod(), owner,
-                env.clock().instant());
-        return image.map(Result::completeWithImage).orElseGet(Result::inProgress);
+        return JobMovers.image(env, data, spec.copyMethod(), owner);
     }
 
     @Override

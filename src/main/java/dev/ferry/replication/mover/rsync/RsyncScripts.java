@@ -2,7 +2,6 @@ package dev.ferry.replication.mover.rsync;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,26 +37,10 @@ final class RsyncScripts {
             Path control = Files.createDirectories(tmp.resolve("control"));
             Path secrets = JobMovers.writePrivate(tmp.resolve("rsyncd.secrets"), authorised);
             Path pid = tmp.resolve("rsyncd.pid");
-            Path hook = tmp.resolve("complete.sh");
-            Files.writeString(hook, "#!/bin/sh\n[ \"$RSYNC_EXIT_STATUS\" = 0 ] && [ -f '" + control.resolve("complete")
-                    + "' ] && kill -KILL \"$(cat '" + pid + "')\"\nexit 0\n");
-            Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
-            boolean root = "root".equals(System.getProperty("user.name"));
-            StringBuilder conf = new StringBuilder();
-            conf.append("pid file = ").append(pid).append('\n')
-                    .append("use chroot = false\nnumeric ids = true\nmunge symlinks = false\n")
-                    .append("socket options = ").append(NO_DELAY).append('\n')
-                    .append("reverse lookup = false\ntransfer logging = false\n")
-                    .append(root ? "uid = 0\ngid = 0\n" : "")
-                    .append("[data]\npath = ").append(data).append('\n')
-                    .append("read only = false\nauth users = ").append(RsyncKeys.USER).append('\n')
-                    .append("secrets file = ").append(secrets).append('\n')
-                    .append("[control]\npath = ").append(control).append('\n')
-                    .append("read only = false\nauth users = ").append(RsyncKeys.USER).append('\n')
-                    .append("secrets file = ").append(secrets).append('\n')
-                    .append("post-xfer exec = ").append(hook).append('\n');
-            Path confFile = tmp.resolve("rsyncd.conf");
-            Files.writeString(confFile, conf);
+            Path hook = RsyncSteps.completionHook(tmp, control, "kill -KILL \"$(cat '" + pid + "')\"");
+            Path confFile = Files.writeString(tmp.resolve("rsyncd.conf"), RsyncSteps.daemonConfig(
+                    "pid file = " + pid + "\nsocket options = " + NO_DELAY + "\ntransfer logging = false\n", data,
+                    control, hook, "auth users = " + RsyncKeys.USER + "\nsecrets file = " + secrets + "\n"));
             long begin = System.nanoTime();
             ctx.log("listening on " + address + ":" + port);
             // The writeback flushes only while data is waiting to be written: the daemon may wait hours for its
@@ -83,7 +66,7 @@ final class RsyncScripts {
             Path passwordFile = JobMovers.writePrivate(ctx.tmp().resolve("password"), password);
             String host = address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
             String url = "rsync://" + RsyncKeys.USER + "@" + host + ":" + (port == null ? 873 : port);
-            String flags = "-aAhH" + (settings.rsyncSparse() ? "S" : "") + "x" + (settings.rsyncCompress() ? "z" : "");
+            String flags = RsyncSteps.flags(settings);
             List<String> command = new ArrayList<>(List.of(settings.rsyncBinary(), flags, "--delete",
                     "--itemize-changes", "--info=stats2,misc2", "--sockopts=" + NO_DELAY,
                     "--password-file=" + passwordFile, data + "/", url + "/data"));

@@ -41,11 +41,8 @@ final class RsyncSourceMover implements Mover {
     public Result synchronize() throws MoverException {
         String ns = owner.namespace();
         String name = owner.name();
-        if (source.spec().sourcePVC() == null || source.spec().sourcePVC().isEmpty()) {
-            throw new MoverException("persistentvolumeclaims \"\" not found");
-        }
-        Volume original = env.volumes().get(ns, source.spec().sourcePVC());
-        Optional<Volume> copy = JobMovers.sourceVolume(env, owner, source.status(), original, spec.copyMethod());
+        Optional<Volume> copy = JobMovers.sourceVolume(env, owner, source.status(), source.spec().sourcePVC(),
+                spec.copyMethod());
         if (copy.isEmpty()) {
             return Result.retryAfter(JobMovers.COPY_TRIGGER_RECHECK);
         }

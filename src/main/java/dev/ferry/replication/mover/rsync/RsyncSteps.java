@@ -1,11 +1,14 @@
 package dev.ferry.replication.mover.rsync;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 
 import dev.ferry.replication.job.JobContext;
+import dev.ferry.replication.mover.MoverSettings;
 
 /** What the scripts of both rsync movers (over the loopback daemon, over TLS) do alike, as VolSync's scripts do. */
 public final class RsyncSteps {
@@ -17,6 +20,37 @@ public final class RsyncSteps {
     }
 
     private RsyncSteps() {
+    }
+
+    /**
+     * The destination daemon's configuration: VolSync's settings, then {@code globals}; a {@code data} module (the
+     * volume) and a {@code control} module whose post-transfer hook ends the destination; {@code moduleSettings}
+     * (authentication, say) in both. Run by root, the daemon writes as root (it would otherwise be "nobody").
+     */
+    public static String daemonConfig(String globals, Path data, Path control, Path hook, String moduleSettings) {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        return "use chroot = false\nnumeric ids = true\nmunge symlinks = false\nreverse lookup = false\n" + globals
+                + (root ? "uid = 0\ngid = 0\n" : "")
+                + "[data]\npath = " + data + "\nread only = false\n" + moduleSettings
+                + "[control]\npath = " + control + "\nread only = false\n" + moduleSettings
+                + "post-xfer exec = " + hook + "\n";
+    }
+
+    /**
+     * Writes the control module's post-transfer hook, private to this user: {@code action} (shell) runs once the
+     * source's {@code complete} file has arrived intact.
+     */
+    public static Path completionHook(Path tmp, Path control, String action) throws IOException {
+        Path hook = tmp.resolve("complete.sh");
+        Files.writeString(hook, "#!/bin/sh\nif [ \"$RSYNC_EXIT_STATUS\" = 0 ] && [ -f '" + control.resolve("complete")
+                + "' ]; then\n" + action + "\nfi\nexit 0\n");
+        Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
+        return hook;
+    }
+
+    /** VolSync's {@code -aAhHSxz}, without {@code -S} or {@code -z} as the settings say. */
+    public static String flags(MoverSettings settings) {
+        return "-aAhH" + (settings.rsyncSparse() ? "S" : "") + "x" + (settings.rsyncCompress() ? "z" : "");
     }
 
     /** Up to five attempts until one returns 0, the delay between them doubling; the last code. */

@@ -7,7 +7,6 @@ import org.jboss.logging.Logger;
 import dev.ferry.replication.api.ReplicationDestination;
 import dev.ferry.replication.api.RsyncTlsDestinationSpec;
 import dev.ferry.replication.api.RsyncTlsStatus;
-import dev.ferry.replication.api.TypedLocalObjectReference;
 import dev.ferry.replication.job.JobSpec;
 import dev.ferry.replication.mover.JobMovers;
 import dev.ferry.replication.mover.Mover;
@@ -63,12 +62,11 @@ final class RsyncTlsDestinationMover implements Mover {
         }
         String address = assigned.get().host();
         int port = assigned.get().port();
-        if (old == null || !address.equals(old.address()) || old.port() == null || port != old.port()) {
+        if (!address.equals(old.address()) || !Integer.valueOf(port).equals(old.port())) {
             LOG.infof("%s/%s: listening on address %s:%d for incoming connections", ns, name, address, port);
         }
         // Where it listens is published first, as VolSync does, whatever becomes of the key.
-        String published = old == null ? null : old.keySecret();
-        destination.status().rsyncTLS = new RsyncTlsStatus(published, address, port);
+        destination.status().rsyncTLS = new RsyncTlsStatus(old.keySecret(), address, port);
         RsyncTlsKeys.Key key = RsyncTlsKeys.ensure(env.secrets(), owner, spec.keySecret());
         if (key.generated()) {
             // Only a key it made is named in the status; the user's own is left alone.
@@ -82,9 +80,7 @@ final class RsyncTlsDestinationMover implements Mover {
                 RsyncTlsBuilder.FAILURE_LOGS)) {
             return Result.inProgress();
         }
-        Optional<TypedLocalObjectReference> image = env.volumes().ensureImage(data, spec.copyMethod(), owner,
-                env.clock().instant());
-        return image.map(Result::completeWithImage).orElseGet(Result::inProgress);
+        return JobMovers.image(env, data, spec.copyMethod(), owner);
     }
 
     @Override

@@ -32,12 +32,13 @@ final class RsyncTlsKeys {
             return new Key(keySecret, secrets.getAndValidate(ns, keySecret, List.of(FIELD)).get(FIELD), false);
         }
         String generated = "volsync-rsync-tls-" + owner.name();
-        if (secrets.get(ns, generated).filter(data -> data.containsKey(FIELD)).isEmpty()) {
+        byte[] psk = secrets.get(ns, generated).map(data -> data.get(FIELD)).orElse(null);
+        if (psk == null) {
             byte[] raw = new byte[64];
             new SecureRandom().nextBytes(raw);
-            secrets.createOrUpdate(ns, generated, Map.of(FIELD, ("volsync:" + HexFormat.of().formatHex(raw))
-                    .getBytes(StandardCharsets.UTF_8)), owner);
+            psk = ("volsync:" + HexFormat.of().formatHex(raw)).getBytes(StandardCharsets.UTF_8);
+            secrets.createOrUpdate(ns, generated, Map.of(FIELD, psk), owner);
         }
-        return new Key(generated, secrets.getAndValidate(ns, generated, List.of(FIELD)).get(FIELD), true);
+        return new Key(generated, psk, true);
     }
 }

@@ -6,7 +6,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -45,24 +44,17 @@ final class RsyncTlsScripts {
 
     static JobScript server(MoverSettings settings, Path data, String address, int port, byte[] psk) {
         return ctx -> {
-            // As the rsync mover's daemon: run by root, rsync would otherwise write as "nobody".
-            boolean root = "root".equals(System.getProperty("user.name"));
             Path tmp = ctx.tmp();
             Path control = Files.createDirectories(tmp.resolve("control"));
             Path pskFile = JobMovers.writePrivate(tmp.resolve("psk.txt"), psk);
             Path stunnelPid = tmp.resolve("stunnel.pid");
-            Path hook = tmp.resolve("complete.sh");
-            Files.writeString(hook, "#!/bin/sh\nif [ \"$RSYNC_EXIT_STATUS\" = 0 ] && [ -f '" + control.resolve("complete")
-                    + "' ]; then (sleep " + STOP_GRACE.toMillis() / 1000.0 + "; kill -TERM \"$(cat '" + stunnelPid
-                    + "')\") </dev/null >/dev/null 2>&1 & fi\nexit 0\n");
-            Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
+            Path hook = RsyncSteps.completionHook(tmp, control, "(sleep " + STOP_GRACE.toMillis() / 1000.0
+                    + "; kill -TERM \"$(cat '" + stunnelPid + "')\") </dev/null >/dev/null 2>&1 &");
             // The daemon's own log, as VolSync's: what it received, relayed into the job's log at the end.
             Path daemonLog = tmp.resolve("rsyncd.log");
-            Path rsyncdConf = Files.writeString(tmp.resolve("rsyncd.conf"), "use chroot = false\n"
-                    + "numeric ids = true\nmunge symlinks = false\nopen noatime = true\nreverse lookup = false\n"
-                    + "transfer logging = true\nlog file = " + daemonLog + "\n" + (root ? "uid = 0\ngid = 0\n" : "")
-                    + "[data]\npath = " + data + "\nread only = false\n"
-                    + "[control]\npath = " + control + "\nread only = false\npost-xfer exec = " + hook + "\n");
+            Path rsyncdConf = Files.writeString(tmp.resolve("rsyncd.conf"), RsyncSteps.daemonConfig(
+                    "open noatime = true\ntransfer logging = true\nlog file = " + daemonLog + "\n", data, control, hook,
+                    ""));
             Path stunnelConf = Files.writeString(tmp.resolve("stunnel.conf"), stunnelGlobals(stunnelPid)
                     + "[rsync]\naccept = " + hostPort(address, port) + "\n" + psk(pskFile)
                     + "exec = " + absolute(settings.rsyncBinary()) + "\n"
@@ -122,7 +114,7 @@ final class RsyncTlsScripts {
 
     /** The two passes, five attempts, then the completion signal; VolSync's exit code (rc1 * 100 + rc2). */
     private static int push(JobContext ctx, MoverSettings settings, Path data, String url) throws Exception {
-        String flags = "-aAhH" + (settings.rsyncSparse() ? "S" : "") + "x" + (settings.rsyncCompress() ? "z" : "");
+        String flags = RsyncSteps.flags(settings);
         List<String> copyFlags = List.of(settings.rsyncBinary(), flags, "--exclude=lost+found", "--itemize-changes",
                 "--info=stats2,misc2");
         List<String> delete = List.of(settings.rsyncBinary(), "-rx", "--exclude=lost+found", "--ignore-existing",
