@@ -2,7 +2,6 @@ package dev.ferry.replication.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
 
 /** {@code ReplicationSource.status}. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -11,5 +10,5 @@ public class ReplicationSourceStatus extends ReplicationStatus {
     public RsyncStatus rsync;
     public RsyncTlsStatus rsyncTLS;
     public ResticStatus restic;
-    public JsonNode syncthing;
+    public SyncthingStatus syncthing;
 }

@@ -7,10 +7,13 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** {@code ReplicationSource.spec.syncthing}: accepted in the API; Ferry does not build this mover. */
+/**
+ * {@code ReplicationSource.spec.syncthing}: the peers to share the volume with, and for the configuration volume its
+ * capacity (default 1Gi), storage class and access modes (default: the data volume's). Source only.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record SyncthingSpec(List<JsonNode> peers, String serviceType, String configCapacity,
+public record SyncthingSpec(List<SyncthingPeer> peers, String serviceType, String configCapacity,
         String configStorageClassName, List<String> configAccessModes, JsonNode moverSecurityContext,
         String moverServiceAccount, Map<String, String> moverPodLabels, JsonNode moverResources) {
 }

@@ -206,10 +206,15 @@ public final class JobMovers {
      */
     public static Optional<Volume> sourceVolume(MoverEnvironment env, Owner owner, ReplicationStatus status,
             String sourcePVC, String copyMethod) throws MoverException {
+        return sourceVolume(env, owner, status, sourcePvc(env, owner, sourcePVC), copyMethod);
+    }
+
+    /** The source's own volume, {@code sourcePVC} (VolSync's not-found error when none is named). */
+    public static Volume sourcePvc(MoverEnvironment env, Owner owner, String sourcePVC) throws MoverException {
         if (sourcePVC == null || sourcePVC.isEmpty()) {
             throw new MoverException("persistentvolumeclaims \"\" not found");
         }
-        return sourceVolume(env, owner, status, env.volumes().get(owner.namespace(), sourcePVC), copyMethod);
+        return env.volumes().get(owner.namespace(), sourcePVC);
     }
 
     /** The cleanup every job-based mover does: temporary volumes, snapshots and jobs of this owner. */

@@ -24,7 +24,10 @@ import dev.ferry.replication.api.RsyncStatus;
 import dev.ferry.replication.api.RsyncTlsDestinationSpec;
 import dev.ferry.replication.api.RsyncTlsSourceSpec;
 import dev.ferry.replication.api.RsyncTlsStatus;
+import dev.ferry.replication.api.SyncthingPeer;
+import dev.ferry.replication.api.SyncthingPeerStatus;
 import dev.ferry.replication.api.SyncthingSpec;
+import dev.ferry.replication.api.SyncthingStatus;
 import dev.ferry.replication.api.TriggerSpec;
 import dev.ferry.replication.api.TypedLocalObjectReference;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -37,9 +40,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         ReplicationSourceSpec.class, ReplicationDestinationSpec.class, TriggerSpec.class, RsyncSourceSpec.class,
         RsyncDestinationSpec.class, RsyncTlsSourceSpec.class, RsyncTlsDestinationSpec.class, RcloneSourceSpec.class,
         RcloneDestinationSpec.class, ResticSourceSpec.class, ResticDestinationSpec.class, ResticRetainPolicy.class,
-        CustomCaSpec.class, SyncthingSpec.class, ExternalSpec.class, ReplicationStatus.class,
+        CustomCaSpec.class, SyncthingSpec.class, SyncthingPeer.class, ExternalSpec.class, ReplicationStatus.class,
         ReplicationSourceStatus.class, ReplicationDestinationStatus.class, MoverStatus.class, Condition.class,
-        RsyncStatus.class, RsyncTlsStatus.class, ResticStatus.class, TypedLocalObjectReference.class,
+        RsyncStatus.class, RsyncTlsStatus.class, ResticStatus.class, SyncthingStatus.class,
+        SyncthingPeerStatus.class, TypedLocalObjectReference.class,
         StatusDocument.class })
 final class ReflectionRegistrations {
 

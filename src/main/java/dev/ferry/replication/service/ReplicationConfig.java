@@ -83,6 +83,14 @@ public interface ReplicationConfig {
         /** stunnel: the TLS (pre-shared key) of the rsync-tls mover, both sides. */
         @WithDefault("stunnel")
         String stunnel();
+
+        /** Syncthing: the syncthing mover's daemon. */
+        @WithDefault("syncthing")
+        String syncthing();
+
+        /** OpenSSL: makes the syncthing mover's certificates. */
+        @WithDefault("openssl")
+        String openssl();
     }
 
     /** rsync mover settings. */

@@ -18,11 +18,11 @@ import dev.ferry.replication.job.LocalJobRunner;
 import dev.ferry.replication.mover.Catalog;
 import dev.ferry.replication.mover.MoverEnvironment;
 import dev.ferry.replication.mover.MoverSettings;
-import dev.ferry.replication.mover.UnsupportedMoverBuilder;
 import dev.ferry.replication.mover.rclone.RcloneBuilder;
 import dev.ferry.replication.mover.restic.ResticBuilder;
 import dev.ferry.replication.mover.rsync.RsyncBuilder;
 import dev.ferry.replication.mover.rsynctls.RsyncTlsBuilder;
+import dev.ferry.replication.mover.syncthing.SyncthingBuilder;
 import dev.ferry.replication.reconcile.ObjectMetrics;
 import dev.ferry.replication.reconcile.Reconciler;
 import dev.ferry.replication.volume.LocalConfigMapStore;
@@ -36,7 +36,7 @@ import jakarta.enterprise.event.Observes;
 
 /**
  * The local runtime of the movers: volume, secret and service backends on directories, the job runner, the catalog
- * (rsync, rclone, restic, rsync-tls; syncthing refused) and the reconciler, with their thread pools — reconcile
+ * (rsync, rclone, restic, rsync-tls, syncthing) and the reconciler, with their thread pools — reconcile
  * passes and job processes run there, never on an event loop.
  */
 @ApplicationScoped
@@ -67,7 +67,8 @@ public class ReplicationRuntime {
                 config.tools().restic(), config.tools().sync(), config.bindAddress(), config.rsync().compress(),
                 config.rsync().sparse(), config.rsync().retryDelay(), config.rclone().checksum(),
                 config.moverLog().maxBytes(), config.moverLog().debug(),
-                config.moverLog().tailLines(), config.tools().stunnel());
+                config.moverLog().tailLines(), config.tools().stunnel(),
+                config.tools().syncthing(), config.tools().openssl());
         this.env = new MoverEnvironment(volumes, new LocalSecretStore(config.secretsRoot()),
                 new LocalConfigMapStore(config.configmapsRoot()),
                 new LocalServiceBackend(config.volumesRoot(), config.bindAddress()), jobs, clock, settings);
@@ -76,7 +77,7 @@ public class ReplicationRuntime {
                 .register(new RcloneBuilder(version(config.tools().rclone(), "version")))
                 .register(new ResticBuilder(version(config.tools().restic(), "version")))
                 .register(new RsyncTlsBuilder(rsync + ", " + version(config.tools().stunnel(), "-version")))
-                .register(UnsupportedMoverBuilder.syncthing());
+                .register(new SyncthingBuilder(version(config.tools().syncthing(), "--version")));
         List<String> privileged = config.privilegedNamespaces().orElse(List.of());
         this.reconciler = new Reconciler(catalog, env, metrics, privileged::contains);
         try {

@@ -161,6 +161,34 @@ class ReplicationCodecTest {
     }
 
     @Test
+    void givenSyncthingPeers_whenRead_andItsStatusWritten_thenTheFieldsAreVolSyncs() throws Exception {
+        String head = "{\"apiVersion\":\"volsync.backube/v1alpha1\",\"kind\":\"ReplicationSource\",\"spec\":";
+        ReplicationSource rs = codec.readSource(key, bytes(head + "{\"sourcePVC\":\"data\",\"syncthing\":{"
+                + "\"peers\":[{\"ID\":\"ABC\",\"address\":\"tcp://10.0.0.1:22000\",\"introducer\":true},"
+                + "{\"ID\":\"DEF\",\"address\":\"tcp://10.0.0.2:22000\"}],\"configCapacity\":\"2Gi\"}}}"), null);
+        assertThat(rs.spec().syncthing().peers()).containsExactly(
+                new SyncthingPeer("tcp://10.0.0.1:22000", "ABC", true),
+                new SyncthingPeer("tcp://10.0.0.2:22000", "DEF", false));
+        assertThat(rs.spec().syncthing().configCapacity()).isEqualTo("2Gi");
+        assertThatThrownBy(() -> codec.readSource(key, bytes(head + "{\"syncthing\":{\"peers\":[{\"ID\":\"A\","
+                + "\"introducer\":\"yes\"}]}}}"), null))
+                .hasMessageStartingWith("spec.syncthing.peers[0].introducer: Invalid value: \"string\"");
+        assertThatThrownBy(() -> codec.readSource(key, bytes(head + "{\"syncthing\":{\"peers\":{\"ID\":\"A\"}}}}"),
+                null)).hasMessageStartingWith("spec.syncthing.peers: Invalid value: \"object\"");
+
+        ReplicationSourceStatus status = new ReplicationSourceStatus();
+        status.syncthing = new SyncthingStatus("MY-ID", "tcp://127.0.0.1:22000", java.util.List.of(
+                new SyncthingPeerStatus("tcp://10.0.0.1:22000", "ABC", true, "", "site-b"),
+                new SyncthingPeerStatus("tcp://", "DEF", false, "ABC", "")));
+        assertThat(codec.writeString(status)).isEqualTo("{\"syncthing\":{\"ID\":\"MY-ID\","
+                + "\"address\":\"tcp://127.0.0.1:22000\",\"peers\":[{\"address\":\"tcp://10.0.0.1:22000\","
+                + "\"ID\":\"ABC\",\"connected\":true,\"name\":\"site-b\"},{\"address\":\"tcp://\",\"ID\":\"DEF\","
+                + "\"connected\":false,\"introducedBy\":\"ABC\"}]}}");
+        assertThat(codec.read(codec.writeString(status), ReplicationSourceStatus.class).syncthing)
+                .isEqualTo(status.syncthing);
+    }
+
+    @Test
     void givenKeys_whenParsed_thenOnlyNamespaceSlashNameIsAccepted() {
         assertThat(ObjectKey.parse("team-a/app")).contains(key);
         assertThat(ObjectKey.parse("app")).isEmpty();

@@ -19,12 +19,14 @@ import dev.ferry.replication.api.ReplicationDestination;
 import dev.ferry.replication.api.ReplicationDestinationSpec;
 import dev.ferry.replication.api.ReplicationSource;
 import dev.ferry.replication.api.ReplicationSourceSpec;
+import dev.ferry.replication.api.ReplicationSourceStatus;
 import dev.ferry.replication.api.RsyncSourceSpec;
 import dev.ferry.replication.api.RsyncDestinationSpec;
 import dev.ferry.replication.api.RsyncTlsDestinationSpec;
 import dev.ferry.replication.api.SyncthingSpec;
 import dev.ferry.replication.mover.rclone.RcloneBuilder;
 import dev.ferry.replication.mover.rsync.RsyncBuilder;
+import dev.ferry.replication.mover.syncthing.SyncthingBuilder;
 import dev.ferry.replication.reconcile.Reconciler;
 import dev.ferry.replication.support.LocalCluster;
 
@@ -144,13 +146,23 @@ class CatalogTest {
     }
 
     @Test
-    void givenSyncthing_whenReconciled_thenTheConditionSaysTheMoverIsNotAvailable() {
+    void givenSyncthingWithAMissingSourcePvc_whenReconciled_thenTheSyncthingMoverSaysWhatIsMissing() {
         ReplicationSource rs = source(null, null, new SyncthingSpec(List.of(), null, null, null, null, null, null,
                 null, null), null);
         cluster.reconciler.reconcile(rs);
         cluster.reconciler.reconcile(rs);
-        assertThat(rs.status().synchronizing().orElseThrow().message()).isEqualTo(
-                "the syncthing mover (spec.syncthing) is not available in Ferry; use rsync, rsync-tls, rclone or restic");
+        assertThat(rs.status().synchronizing().orElseThrow().message())
+                .isEqualTo("persistentvolumeclaims \"data\" not found");
+        assertThat(((ReplicationSourceStatus) rs.status()).syncthing).isNotNull();
+    }
+
+    @Test
+    void givenSyncthingAndRsync_whenBothAreGiven_thenTheCatalogFindsTwoMovers() {
+        ReplicationSource rs = source(RSYNC, null, new SyncthingSpec(List.of(), null, null, null, null, null, null,
+                null, null), null);
+        assertThatThrownBy(() -> catalog().register(new SyncthingBuilder("syncthing")).sourceMover(cluster.env, rs,
+                false))
+                .isInstanceOf(MultipleMoversFoundException.class);
     }
 
     @Test

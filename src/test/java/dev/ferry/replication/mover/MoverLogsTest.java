@@ -16,7 +16,7 @@ class MoverLogsTest {
         MoverSettings d = MoverSettings.defaults();
         return new MoverSettings(d.rsyncBinary(), d.rcloneBinary(), d.resticBinary(), d.syncBinary(),
                 d.bindAddress(), d.rsyncCompress(), d.rsyncSparse(), d.rsyncRetryDelay(), d.rcloneChecksum(),
-                maxBytes, false, tailLines, d.stunnelBinary());
+                maxBytes, false, tailLines, d.stunnelBinary(), d.syncthingBinary(), d.opensslBinary());
     }
 
     @Test

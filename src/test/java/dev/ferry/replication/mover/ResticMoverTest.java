@@ -235,7 +235,7 @@ class ResticMoverTest {
         cluster = new LocalCluster(base.resolve("c2"), java.time.Clock.systemUTC(), new MoverSettings(d.rsyncBinary(),
                 d.rcloneBinary(), restic.toString(), d.syncBinary(), d.bindAddress(), d.rsyncCompress(),
                 d.rsyncSparse(), d.rsyncRetryDelay(), d.rcloneChecksum(), d.logMaxBytes(), d.logDebug(),
-                d.logTailLines(), d.stunnelBinary()));
+                d.logTailLines(), d.stunnelBinary(), d.syncthingBinary(), d.opensslBinary()));
         Files.writeString(cluster.pvc(NS, "data").resolve("f.txt"), "x");
         cluster.secret(NS, "restic-config", Map.of("RESTIC_REPOSITORY", base.resolve("ca-repo").toString(),
                 "RESTIC_PASSWORD", "pw", "GOOGLE_APPLICATION_CREDENTIALS", "{\"type\":\"service_account\"}"));

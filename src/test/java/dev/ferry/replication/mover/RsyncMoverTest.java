@@ -232,7 +232,7 @@ class RsyncMoverTest {
         cluster = new LocalCluster(base.resolve("c2"), java.time.Clock.systemUTC(), new MoverSettings(
                 rsync.toString(), d.rcloneBinary(), d.resticBinary(), d.syncBinary(), d.bindAddress(),
                 d.rsyncCompress(), d.rsyncSparse(), d.rsyncRetryDelay(), d.rcloneChecksum(), d.logMaxBytes(),
-                d.logDebug(), d.logTailLines(), d.stunnelBinary()));
+                d.logDebug(), d.logTailLines(), d.stunnelBinary(), d.syncthingBinary(), d.opensslBinary()));
         Path data = cluster.pvc(NS, "data");
         Trees.populate(data, 4, 5, false);
         ReplicationDestination rd = destination("once");

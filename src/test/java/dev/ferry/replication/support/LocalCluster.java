@@ -29,11 +29,11 @@ import dev.ferry.replication.job.LocalJobRunner;
 import dev.ferry.replication.mover.Catalog;
 import dev.ferry.replication.mover.MoverEnvironment;
 import dev.ferry.replication.mover.MoverSettings;
-import dev.ferry.replication.mover.UnsupportedMoverBuilder;
 import dev.ferry.replication.mover.rsynctls.RsyncTlsBuilder;
 import dev.ferry.replication.mover.rclone.RcloneBuilder;
 import dev.ferry.replication.mover.restic.ResticBuilder;
 import dev.ferry.replication.mover.rsync.RsyncBuilder;
+import dev.ferry.replication.mover.syncthing.SyncthingBuilder;
 import dev.ferry.replication.reconcile.Reconciler;
 import dev.ferry.replication.reconcile.RecordingMetrics;
 import dev.ferry.replication.volume.LocalConfigMapStore;
@@ -75,7 +75,7 @@ public final class LocalCluster implements AutoCloseable {
     public static MoverSettings settings(boolean rcloneChecksum, String syncBinary) {
         return new MoverSettings("rsync", "rclone", "restic", syncBinary, "127.0.0.1", false,
                 !"false".equals(System.getProperty("ferry.bench.rsync-sparse")), Duration.ofMillis(100),
-                rcloneChecksum, 1024, false, -1, "stunnel");
+                rcloneChecksum, 1024, false, -1, "stunnel", "syncthing", "openssl");
     }
 
     private static String recordingSync(Path base) throws IOException {
@@ -105,7 +105,7 @@ public final class LocalCluster implements AutoCloseable {
                 settings);
         Catalog catalog = new Catalog().register(new RsyncBuilder("rsync")).register(new RcloneBuilder("rclone"))
                 .register(new ResticBuilder("restic")).register(new RsyncTlsBuilder("rsync-tls"))
-                .register(UnsupportedMoverBuilder.syncthing());
+                .register(new SyncthingBuilder("syncthing"));
         reconciler = new Reconciler(catalog, env, metrics, ns -> false);
     }
 
