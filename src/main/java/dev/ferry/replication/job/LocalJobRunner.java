@@ -283,6 +283,7 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
         final JobSpec spec;
         final Set<Process> processes = ConcurrentHashMap.newKeySet();
         final Instant startTime = clock.instant();
+        Instant attemptStartTime;
         int parallelism;
         int succeeded;
         int failed;
@@ -311,7 +312,8 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
         }
 
         synchronized JobStatus status() {
-            return new JobStatus(running, succeeded, failed, parallelism, startTime, completionTime, lastLogs);
+            return new JobStatus(running, succeeded, failed, parallelism, startTime, completionTime, lastLogs,
+                    attemptStartTime);
         }
 
         synchronized void kill() {
@@ -335,6 +337,7 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
                 return;
             }
             running = true;
+            attemptStartTime = clock.instant();
             stop = new CountDownLatch(1);
             CountDownLatch myStop = stop;
             attempt = executor.submit(() -> runAttempt(myStop));

@@ -1,10 +1,12 @@
 package dev.ferry.replication.mover.syncthing;
 
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -15,6 +17,7 @@ import java.time.Duration;
 
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -97,15 +100,28 @@ final class SyncthingApi {
                 byte[] bytes = in.readAllBytes();
                 return bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
             }
-        } catch (ConnectException e) {
-            throw new UnreachableException("Syncthing API " + method + " " + path + ": " + e.getMessage(), e);
         } catch (IOException e) {
+            if (unreachable(e)) {
+                throw new UnreachableException("Syncthing API " + method + " " + path + ": " + e.getMessage(), e);
+            }
             throw new MoverException("Syncthing API " + method + " " + path + ": " + e.getMessage(), e);
         } finally {
             if (connection != null) {
                 connection.disconnect();
             }
         }
+    }
+
+    /**
+     * Nothing listens, or the connection went away (as when Syncthing restarts its API): not a handshake that failed
+     * on its merits, such as another certificate than the pinned one.
+     */
+    private static boolean unreachable(IOException e) {
+        if (e instanceof ConnectException || e instanceof SocketException || e instanceof EOFException) {
+            return true;
+        }
+        return e instanceof SSLException && (e.getCause() instanceof SocketException
+                || e.getCause() instanceof EOFException);
     }
 
     private static SSLSocketFactory pinnedTo(byte[] certificatePem) throws MoverException {

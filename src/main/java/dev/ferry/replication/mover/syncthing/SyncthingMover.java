@@ -47,6 +47,8 @@ final class SyncthingMover implements Mover {
     /** A Syncthing that has just been started is given this long to open its API before the pass reports an error. */
     static final Duration STARTUP = Duration.ofSeconds(30);
     static final Duration STARTUP_RECHECK = Duration.ofMillis(250);
+    /** How long the API may take to come back after a publication restarted it. */
+    static final Duration API_RESTART = Duration.ofSeconds(10);
     private static final Pattern SCHEME = Pattern.compile("^(\\w+://)\\S+$");
 
     private final MoverEnvironment env;
@@ -88,7 +90,7 @@ final class SyncthingMover implements Mover {
         String listenUrl = "tcp://" + hostPort(dataService.get());
         JobStatus daemon = ensureRunning(new JobSpec(ns, "volsync-" + owner.name(), owner, false, Integer.MAX_VALUE, 1,
                 JobSpec.template("data", data.path(), "config", config.path(), "secret", SyncthingSecret.name(owner),
-                        "api", apiUrl, "listen", listenUrl),
+                        "secretContent", SyncthingSecret.fingerprint(secret), "api", apiUrl, "listen", listenUrl),
                 SyncthingScript.run(env.settings(), data.path(), config.path(), secret, apiUrl, listenUrl)));
 
         validatePeerList();
@@ -98,8 +100,12 @@ final class SyncthingMover implements Mover {
         try {
             state = client.fetch();
         } catch (SyncthingApi.UnreachableException e) {
-            if (daemon.startTime() != null
-                    && daemon.startTime().plus(STARTUP).isAfter(env.clock().instant())) {
+            if (!daemon.active()) {
+                throw new MoverException("Syncthing is not running (started again after the job retry delay); "
+                        + "its last words: " + lastLine(daemon.logs()), e);
+            }
+            if (daemon.attemptStartTime() != null
+                    && daemon.attemptStartTime().plus(STARTUP).isAfter(env.clock().instant())) {
                 return Result.retryAfter(STARTUP_RECHECK);
             }
             throw e;
@@ -107,9 +113,32 @@ final class SyncthingMover implements Mover {
         if (ensureIsConfigured(secret, state)) {
             client.publishConfig(state.config());
         }
-        state = client.fetch();
+        state = fetchAfterPublish(client);
         source.status().syncthing = new SyncthingStatus(state.myId(), listenUrl, connectedPeers(state));
         return Result.retryAfter(RESYNC);
+    }
+
+    /**
+     * The state again. Syncthing restarts its API when the GUI's settings change (the user and password, on the
+     * first pass), so the API may refuse connections for a moment right after a publication.
+     */
+    private SyncthingApi.State fetchAfterPublish(SyncthingApi client) throws MoverException {
+        long deadline = System.nanoTime() + API_RESTART.toNanos();
+        while (true) {
+            try {
+                return client.fetch();
+            } catch (SyncthingApi.UnreachableException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Syncthing keeps no data of its own to clean up between syncs: it runs on the live volume. */
@@ -118,13 +147,28 @@ final class SyncthingMover implements Mover {
         return Result.complete();
     }
 
-    /** Ensures Syncthing runs; a job whose template changed is replaced at once (a Deployment's Recreate). */
+    /**
+     * Ensures Syncthing runs: a job whose template changed is replaced at once (a Deployment's Recreate), and one
+     * whose Syncthing ended cleanly (stopped by a signal, or shut down through its API) is started again, as a
+     * Deployment's pod is restarted whatever its exit code.
+     */
     private JobStatus ensureRunning(JobSpec job) {
+        JobStatus status;
         try {
-            return env.jobs().ensure(job);
+            status = env.jobs().ensure(job);
         } catch (JobReplacedException e) {
-            return env.jobs().ensure(job);
+            status = env.jobs().ensure(job);
         }
+        if (status.succeeded() > 0) {
+            env.jobs().delete(job.namespace(), job.name());
+            status = env.jobs().ensure(job);
+        }
+        return status;
+    }
+
+    private static String lastLine(String logs) {
+        List<String> lines = logs == null ? List.of() : logs.lines().filter(l -> !l.isBlank()).toList();
+        return lines.isEmpty() ? "(nothing logged)" : lines.get(lines.size() - 1);
     }
 
     private static String hostPort(ServiceBackend.Address address) {

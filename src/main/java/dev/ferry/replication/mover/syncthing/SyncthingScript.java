@@ -23,6 +23,8 @@ final class SyncthingScript {
 
     static final String FOLDER_ID = "syncthing-folder-id";
 
+    private static final Pattern FOLDER_TAG = Pattern.compile("<folder\\s[^>]*>");
+    private static final Pattern PATH_ATTRIBUTE = Pattern.compile("\\bpath=\"[^\"]*\"");
     private static final Pattern LISTEN_ADDRESSES = Pattern.compile("(?:[ \\t]*<listenAddress>[^<]*</listenAddress>\\s*)+");
 
     private SyncthingScript() {
@@ -36,10 +38,11 @@ final class SyncthingScript {
             Path configXml = config.resolve("config.xml");
             if (!Files.exists(configXml)) {
                 ctx.log("===== populating " + config + " with /config.xml =====");
-                Files.writeString(configXml, template(data, listenUrl));
+                replaceAtomically(configXml, template(data, listenUrl));
             } else {
                 ctx.log("===== " + configXml + " already exists =====");
-                Files.writeString(configXml, withListenAddress(Files.readString(configXml), listenUrl));
+                replaceAtomically(configXml, withFolderPath(withListenAddress(Files.readString(configXml), listenUrl),
+                        data));
             }
             Path ignore = data.resolve(".stignore");
             if (!Files.exists(ignore, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -129,6 +132,32 @@ final class SyncthingScript {
             return configXml.substring(0, matcher.start()) + element + rest;
         }
         return configXml.replaceFirst("<options>\\s*", Matcher.quoteReplacement("<options>\n" + element));
+    }
+
+    /**
+     * The configuration with the shared folder at {@code data}: VolSync's folder is always the container's
+     * {@code /data}, whichever volume is mounted there; here it is the volume's own directory, which follows
+     * {@code sourcePVC}.
+     */
+    static String withFolderPath(String configXml, Path data) {
+        Matcher folder = FOLDER_TAG.matcher(configXml);
+        while (folder.find()) {
+            String tag = folder.group();
+            if (tag.contains("id=\"" + FOLDER_ID + "\"")) {
+                String moved = PATH_ATTRIBUTE.matcher(tag).replaceFirst(
+                        Matcher.quoteReplacement("path=\"" + xml(data.toString()) + "\""));
+                return configXml.substring(0, folder.start()) + moved + configXml.substring(folder.end());
+            }
+        }
+        return configXml;
+    }
+
+    /** A crash while writing leaves the old file or the new one, never a truncated one Syncthing cannot read. */
+    private static void replaceAtomically(Path file, String content) throws java.io.IOException {
+        Path next = file.resolveSibling(file.getFileName() + ".ferry-new");
+        Files.writeString(next, content);
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static String xml(String text) {

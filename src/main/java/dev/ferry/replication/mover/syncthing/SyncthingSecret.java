@@ -52,6 +52,26 @@ final class SyncthingSecret {
         return secrets.getAndValidate(owner.namespace(), name(owner), FIELDS);
     }
 
+    /**
+     * A digest of the secret's content: Syncthing's job names it, so that a secret made anew (deleted, then created
+     * again with another key and certificate) replaces the Syncthing still running with the old ones.
+     */
+    static String fingerprint(Map<String, byte[]> secret) {
+        try {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            for (String field : FIELDS) {
+                byte[] value = secret.get(field);
+                digest.update(field.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(value == null ? new byte[0] : value);
+                digest.update((byte) 0);
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest(), 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
     /** VolSync's random strings: printable ASCII without the space (33 to 126). */
     static byte[] randomPrintable(SecureRandom random, int length) {
         byte[] bytes = new byte[length];
@@ -71,11 +91,12 @@ final class SyncthingSecret {
                     "ec_paramgen_curve:prime256v1", "-nodes", "-days", "3650", "-subj", "/CN=" + dns, "-addext", san,
                     "-keyout", "/dev/stdout", "-out", "/dev/stdout").redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            // The output is a few kilobytes, within a pipe's buffer: waiting first cannot block openssl.
             if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 process.destroyForcibly();
                 throw new MoverException("could not generate the Syncthing API certificate (" + openssl + " failed)");
             }
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             return new byte[][] {pem(output, "CERTIFICATE"), pem(output, "PRIVATE KEY")};
         } catch (IOException e) {
             throw new MoverException("could not generate the Syncthing API certificate: " + e.getMessage(), e);

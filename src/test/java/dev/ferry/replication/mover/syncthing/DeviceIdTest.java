@@ -47,4 +47,15 @@ class DeviceIdTest {
         assertThat(SyncthingScript.withListenAddress(none, "tcp://127.0.0.1:20003"))
                 .contains("<options>\n        <listenAddress>tcp://127.0.0.1:20003</listenAddress>");
     }
+
+    @Test
+    void givenAConfiguration_whenTheVolumeMoves_thenOnlyTheSharedFoldersPathFollows() {
+        String config = "<configuration>\n    <folder id=\"other\" path=\"/x\">\n    </folder>\n"
+                + "    <folder label=\"synced volume\" path=\"/volumes/ns/data\" id=\"syncthing-folder-id\" type=\"sendreceive\">\n"
+                + "        <versioning><fsPath></fsPath></versioning>\n    </folder>\n</configuration>\n";
+        String moved = SyncthingScript.withFolderPath(config, Path.of("/volumes/ns/data2"));
+        assertThat(moved).contains("path=\"/volumes/ns/data2\" id=\"syncthing-folder-id\"")
+                .contains("<folder id=\"other\" path=\"/x\">").contains("<fsPath></fsPath>");
+        assertThat(moved.replace("data2", "data")).isEqualTo(config);
+    }
 }

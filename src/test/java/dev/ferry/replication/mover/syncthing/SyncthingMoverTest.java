@@ -69,7 +69,13 @@ class SyncthingMoverTest {
     private ReplicationSource running(String namespace) throws Exception {
         cluster.pvc(namespace, "data");
         ReplicationSource rs = source(namespace, List.of());
-        cluster.reconcileUntil(rs, s -> syncthing(rs) != null && syncthing(rs).id() != null, Duration.ofSeconds(60));
+        List<String> reasons = new java.util.ArrayList<>();
+        cluster.reconcileUntil(rs, s -> {
+            s.synchronizing().ifPresent(c -> reasons.add(c.reason() + ": " + c.message()));
+            return syncthing(rs) != null && syncthing(rs).id() != null;
+        }, Duration.ofSeconds(60));
+        assertThat(reasons).as("starting Syncthing (and restarting its API for the GUI's password) is no error")
+                .allMatch(r -> r.startsWith("SyncInProgress"));
         return rs;
     }
 
@@ -188,10 +194,94 @@ class SyncthingMoverTest {
 
     /** Asks the source's Syncthing to look at its volume now rather than after its watcher's 10 s delay. */
     private void scan(ReplicationSource rs) throws Exception {
+        api(rs).request("POST", "/rest/db/scan?folder=" + SyncthingScript.FOLDER_ID, null);
+    }
+
+    /** The source's Syncthing API, reached with what its secret holds now. */
+    private SyncthingApi api(ReplicationSource rs) throws Exception {
         Map<String, byte[]> secret = cluster.secrets.get(rs.metadata().namespace(), "volsync-share").orElseThrow();
         var api = cluster.env.services().ensure(rs.metadata().namespace(), "volsync-share-api",
                 JobMovers.owner(rs), null).orElseThrow();
-        new SyncthingApi("https://" + api.host() + ":" + api.port(), new String(secret.get("apikey"), StandardCharsets.UTF_8), secret.get("httpsCertPEM"))
-                .request("POST", "/rest/db/scan?folder=" + SyncthingScript.FOLDER_ID, null);
+        return new SyncthingApi("https://" + api.host() + ":" + api.port(),
+                new String(secret.get("apikey"), StandardCharsets.UTF_8), secret.get("httpsCertPEM"));
+    }
+
+    private static List<String> deviceIds(com.fasterxml.jackson.databind.JsonNode config) {
+        List<String> ids = new java.util.ArrayList<>();
+        config.path("devices").forEach(d -> ids.add(d.path("deviceID").asText()));
+        return ids;
+    }
+
+    @Test
+    void givenPeersSetThenRemoved_whenPassesRun_thenTheDevicesFollowAndTheGuiIsLockedAndASteadyPassChangesNothing()
+            throws Exception {
+        ReplicationSource rs = running("site-a");
+        String id = syncthing(rs).id();
+        var config = api(rs).request("GET", "/rest/config", null);
+        assertThat(config.path("gui").path("user").asText()).isEqualTo("syncthing");
+        assertThat(config.path("gui").path("password").asText()).as("set (Syncthing keeps its hash)").isNotEmpty();
+        assertThat(deviceIds(config)).containsExactly(id);
+
+        String other = "MFZWI3D-BONSGYC-YLTMRWG-C43ENR5-QXGZDMM-FZWI3DP-BONSGYY-LTMRWAD";
+        ReplicationSource peered = withPeers(rs, List.of(new SyncthingPeer("tcp://127.0.0.1:1", other, false)));
+        cluster.reconcileUntil(peered, s -> syncthing(peered).peers() != null && !syncthing(peered).peers().isEmpty(),
+                Duration.ofSeconds(30));
+        config = api(rs).request("GET", "/rest/config", null);
+        assertThat(deviceIds(config)).containsExactlyInAnyOrder(id, other);
+        assertThat(config.path("folders").get(0).path("devices").findValuesAsText("deviceID"))
+                .containsExactlyInAnyOrder(id, other);
+        SyncthingStatus before = syncthing(peered);
+        cluster.reconciler.reconcile(peered);
+        assertThat(syncthing(peered)).as("a steady pass leaves the status as it was").isEqualTo(before);
+
+        ReplicationSource alone = withPeers(peered, List.of());
+        cluster.reconcileUntil(alone, s -> syncthing(alone).peers() == null || syncthing(alone).peers().isEmpty(),
+                Duration.ofSeconds(30));
+        assertThat(deviceIds(api(rs).request("GET", "/rest/config", null))).containsExactly(id);
+    }
+
+    @Test
+    void givenSyncthingStoppedCleanly_whenThePassRuns_thenItIsStartedAgain() throws Exception {
+        ReplicationSource rs = running("site-a");
+        List<Long> before = cluster.jobs.pids("site-a", "volsync-share");
+        // SIGTERM: Syncthing shuts down and exits 0, which ends a Job, not a Deployment.
+        before.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.jobs.pids("site-a", "volsync-share").isEmpty());
+        cluster.reconcileUntil(rs, s -> {
+            List<Long> now = cluster.jobs.pids("site-a", "volsync-share");
+            return !now.isEmpty() && now.stream().noneMatch(before::contains)
+                    && s.synchronizing().map(c -> c.reason().equals("SyncInProgress")).orElse(false);
+        }, Duration.ofSeconds(60));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
+                api(rs).request("GET", "/rest/system/status", null).path("myID").asText()).isEqualTo(syncthing(rs).id()));
+    }
+
+    @Test
+    void givenAnotherSourcePvc_orItsSecretMadeAnew_whenThePassRuns_thenSyncthingFollows() throws Exception {
+        ReplicationSource rs = running("site-a");
+        cluster.pvc("site-a", "data2");
+        ReplicationSource moved = new ReplicationSource(rs.apiVersion(), rs.kind(), rs.metadata(),
+                new ReplicationSourceSpec("data2", null, null, null, null, null, rs.spec().syncthing(), null, null),
+                rs.status());
+        cluster.reconcileUntil(moved, s -> {
+            try {
+                return api(moved).request("GET", "/rest/config", null).path("folders").get(0).path("path").asText()
+                        .equals(cluster.volumesRoot.resolve("site-a/data2").toString());
+            } catch (Exception e) {
+                return false;
+            }
+        }, Duration.ofSeconds(60));
+
+        byte[] oldCert = cluster.secrets.get("site-a", "volsync-share").orElseThrow().get("httpsCertPEM");
+        cluster.secrets.delete("site-a", "volsync-share");
+        cluster.reconcileUntil(moved, s -> {
+            try {
+                return api(moved).request("GET", "/rest/system/status", null).has("myID");
+            } catch (Exception e) {
+                return false;
+            }
+        }, Duration.ofSeconds(60));
+        assertThat(cluster.secrets.get("site-a", "volsync-share").orElseThrow().get("httpsCertPEM"))
+                .isNotEqualTo(oldCert);
     }
 }
