@@ -9,7 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * {@code ReplicationSource.spec.syncthing}: the peers to share the volume with, and for the configuration volume its
- * capacity (default 1Gi), storage class and access modes (default: the data volume's). Source only.
+ * capacity (default 1Gi) and access modes (default ReadWriteOnce: a local volume records none to copy); a storage
+ * class has no local meaning. Source only.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)

@@ -9,9 +9,9 @@ import dev.ferry.replication.volume.Owner;
  * A mover Job: a named script run on behalf of an owner. {@code parallelism} 0 means paused (the job exists but
  * nothing runs); a failed attempt is retried until {@code backoffLimit} attempts have failed. A temporary job
  * carries the owner's cleanup label, so the owner's Cleanup deletes it. {@code template} is what a Kubernetes Job's
- * pod template would hold (arguments, environment, volumes, addresses; secrets by name, not content): the script
- * is built from it, so a job whose template changed is replaced, as VolSync replaces a Job whose template it cannot
- * update.
+ * pod template would hold (arguments, environment, volumes, addresses; secrets by name, not content, except a
+ * digest where a mover must restart when a secret is made anew): the script is built from it, so a job whose
+ * template changed is replaced, as VolSync replaces a Job whose template it cannot update.
  */
 public record JobSpec(String namespace, String name, Owner owner, boolean temporary, int backoffLimit,
         int parallelism, Map<String, String> template, JobScript script) {

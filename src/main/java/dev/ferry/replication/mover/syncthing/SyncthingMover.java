@@ -93,7 +93,7 @@ final class SyncthingMover implements Mover {
                         "secretContent", SyncthingSecret.fingerprint(secret), "api", apiUrl, "listen", listenUrl),
                 SyncthingScript.run(env.settings(), data.path(), config.path(), secret, apiUrl, listenUrl)));
 
-        validatePeerList();
+        List<SyncthingPeer> peers = validatedPeers();
         SyncthingApi client = new SyncthingApi(apiUrl, new String(secret.get(SyncthingSecret.API_KEY),
                 StandardCharsets.UTF_8), secret.get(SyncthingSecret.CERT));
         SyncthingApi.State state;
@@ -110,10 +110,10 @@ final class SyncthingMover implements Mover {
             }
             throw e;
         }
-        if (ensureIsConfigured(secret, state)) {
+        if (ensureIsConfigured(secret, state, peers)) {
             client.publishConfig(state.config());
+            state = fetchAfterPublish(client);
         }
-        state = fetchAfterPublish(client);
         source.status().syncthing = new SyncthingStatus(state.myId(), listenUrl, connectedPeers(state));
         return Result.retryAfter(RESYNC);
     }
@@ -176,19 +176,23 @@ final class SyncthingMover implements Mover {
         return host + ":" + address.port();
     }
 
-    private void validatePeerList() throws MoverException {
+    /**
+     * The spec's peers, their IDs in Syncthing's form so that one device written two ways is one device; VolSync's
+     * error for a peer listed twice, Syncthing's for an ID that is not one.
+     */
+    private List<SyncthingPeer> validatedPeers() throws MoverException {
         Set<String> unique = new HashSet<>();
-        for (SyncthingPeer peer : peers()) {
-            if (!unique.add(peer.id())) {
-                throw new MoverException("duplicate peer found in peer list: " + peer.id());
+        List<SyncthingPeer> peers = new ArrayList<>();
+        for (SyncthingPeer peer : spec.peers() == null ? List.<SyncthingPeer>of() : spec.peers()) {
+            String given = peer == null ? "" : nullToEmpty(peer.id());
+            String id = DeviceId.canonical(given);
+            if (!unique.add(id)) {
+                throw new MoverException("duplicate peer found in peer list: " + given);
             }
+            peers.add(new SyncthingPeer(peer == null ? "" : nullToEmpty(peer.address()), id,
+                    peer != null && peer.introducer()));
         }
-    }
-
-    private List<SyncthingPeer> peers() {
-        return spec.peers() == null ? List.of() : spec.peers().stream().map(p -> p == null
-                ? new SyncthingPeer("", "", false) : new SyncthingPeer(nullToEmpty(p.address()), nullToEmpty(p.id()),
-                        p.introducer())).toList();
+        return peers;
     }
 
     private static String nullToEmpty(String s) {
@@ -200,10 +204,9 @@ final class SyncthingMover implements Mover {
      * (the folder shared with all of them) when the peers differ from the devices configured by hand; the GUI gets
      * the secret's user and password. True when the configuration changed and must be published.
      */
-    private boolean ensureIsConfigured(Map<String, byte[]> secret, SyncthingApi.State state) throws MoverException {
+    private boolean ensureIsConfigured(Map<String, byte[]> secret, SyncthingApi.State state,
+            List<SyncthingPeer> peers) throws MoverException {
         String myId = state.myId();
-        List<SyncthingPeer> peers = peers();
-        Map<String, String> canonicalIds = new java.util.HashMap<>();
         for (SyncthingPeer peer : peers) {
             if (peer.id().equals(myId)) {
                 throw new MoverException("the peer list contains the node itself");
@@ -212,9 +215,6 @@ final class SyncthingMover implements Mover {
         ObjectNode config = (ObjectNode) state.config();
         boolean changed = false;
         if (needsReconfigure(peers, config, myId)) {
-            for (SyncthingPeer peer : peers) {
-                canonicalIds.put(peer.id(), DeviceId.canonical(peer.id()));
-            }
             ArrayNode devices = JsonNodeFactory.instance.arrayNode();
             for (JsonNode device : config.path("devices")) {
                 if (device.path("deviceID").asText("").equals(myId) || !device.path("introducedBy").asText("")
@@ -224,7 +224,7 @@ final class SyncthingMover implements Mover {
             }
             for (SyncthingPeer peer : peers) {
                 ObjectNode device = devices.addObject();
-                device.put("deviceID", canonicalIds.get(peer.id()));
+                device.put("deviceID", peer.id());
                 device.putArray("addresses").add(peer.address());
                 device.put("introducer", peer.introducer());
             }
@@ -248,12 +248,11 @@ final class SyncthingMover implements Mover {
     }
 
     /** Whether the peers differ from the configured devices, this one and those introduced by others aside. */
-    private static boolean needsReconfigure(List<SyncthingPeer> peers, JsonNode config, String myId)
-            throws MoverException {
+    private static boolean needsReconfigure(List<SyncthingPeer> peers, JsonNode config, String myId) {
         Set<String> wanted = new HashSet<>();
         wanted.add(myId);
         for (SyncthingPeer peer : peers) {
-            wanted.add(DeviceId.canonical(peer.id()));
+            wanted.add(peer.id());
         }
         Set<String> current = new HashSet<>();
         current.add(myId);

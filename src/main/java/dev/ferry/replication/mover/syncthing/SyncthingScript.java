@@ -15,14 +15,18 @@ import dev.ferry.replication.mover.MoverSettings;
 /**
  * What VolSync's Syncthing container runs ({@code entry.sh run}): on the first start the configuration from VolSync's
  * template (the volume shared as folder {@code syncthing-folder-id}; discovery, NAT and relays off) and the volume's
- * {@code .stignore}; the device certificate if there is none; the API's certificate from the secret; then Syncthing
- * itself, for as long as the source exists. Where VolSync's container listens on fixed ports behind its services,
- * here Syncthing listens on its services' addresses themselves, set again at every start.
+ * {@code .stignore}; the API's certificate from the secret; then Syncthing itself (which makes its device key on its
+ * first start), for as long as the source exists. Where VolSync's container listens on fixed ports behind its
+ * services and mounts whichever volume at {@code /data}, here Syncthing listens on its services' addresses and shares
+ * the volume's own directory, both set again at every start; so is the GUI's password, for the pass to set from the
+ * secret (which may have been made anew).
  */
 final class SyncthingScript {
 
     static final String FOLDER_ID = "syncthing-folder-id";
 
+    private static final Pattern GUI_ELEMENT = Pattern.compile("(?s)<gui\\b.*?</gui>");
+    private static final Pattern GUI_PASSWORD = Pattern.compile("<password>[^<]*</password>");
     private static final Pattern FOLDER_TAG = Pattern.compile("<folder\\s[^>]*>");
     private static final Pattern PATH_ATTRIBUTE = Pattern.compile("\\bpath=\"[^\"]*\"");
     private static final Pattern LISTEN_ADDRESSES = Pattern.compile("(?:[ \\t]*<listenAddress>[^<]*</listenAddress>\\s*)+");
@@ -41,8 +45,8 @@ final class SyncthingScript {
                 replaceAtomically(configXml, template(data, listenUrl));
             } else {
                 ctx.log("===== " + configXml + " already exists =====");
-                replaceAtomically(configXml, withFolderPath(withListenAddress(Files.readString(configXml), listenUrl),
-                        data));
+                replaceAtomically(configXml, withoutGuiPassword(withFolderPath(withListenAddress(
+                        Files.readString(configXml), listenUrl), data)));
             }
             Path ignore = data.resolve(".stignore");
             if (!Files.exists(ignore, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -53,15 +57,6 @@ final class SyncthingScript {
             }
             replacePrivate(config.resolve("https-key.pem"), secret.get(SyncthingSecret.KEY));
             replacePrivate(config.resolve("https-cert.pem"), secret.get(SyncthingSecret.CERT));
-            if (!Files.exists(config.resolve("cert.pem")) || !Files.exists(config.resolve("key.pem"))) {
-                ctx.log("===== generating the device certificate =====");
-                if (!ctx.exec(List.of(settings.opensslBinary(), "req", "-x509", "-newkey", "rsa:4096", "-keyout",
-                        config.resolve("key.pem").toString(), "-out", config.resolve("cert.pem").toString(), "-days",
-                        "3650", "-nodes", "-subj", "/CN=syncthing"), Map.of(), config).ok()) {
-                    ctx.log("error: could not generate the device certificate");
-                    return 1;
-                }
-            }
             Map<String, String> env = Map.of("STGUIAPIKEY",
                     new String(secret.get(SyncthingSecret.API_KEY), StandardCharsets.UTF_8), "STHASHING", "standard",
                     "STNOUPGRADE", "1");
@@ -150,6 +145,19 @@ final class SyncthingScript {
             }
         }
         return configXml;
+    }
+
+    /**
+     * The configuration without the GUI's password: the next pass sets the one of the secret, which Syncthing's
+     * stored hash cannot be compared with.
+     */
+    static String withoutGuiPassword(String configXml) {
+        Matcher gui = GUI_ELEMENT.matcher(configXml);
+        if (!gui.find()) {
+            return configXml;
+        }
+        String cleared = GUI_PASSWORD.matcher(gui.group()).replaceAll("<password></password>");
+        return configXml.substring(0, gui.start()) + cleared + configXml.substring(gui.end());
     }
 
     /** A crash while writing leaves the old file or the new one, never a truncated one Syncthing cannot read. */

@@ -58,4 +58,12 @@ class DeviceIdTest {
                 .contains("<folder id=\"other\" path=\"/x\">").contains("<fsPath></fsPath>");
         assertThat(moved.replace("data2", "data")).isEqualTo(config);
     }
+
+    @Test
+    void givenAConfiguration_whenRestarted_thenOnlyTheGuiPasswordIsCleared() {
+        String config = "<configuration>\n    <gui enabled=\"true\" tls=\"true\">\n        <user>syncthing</user>\n"
+                + "        <password>$2a$10$abc</password>\n    </gui>\n    <ldap><password>keep</password></ldap>\n"
+                + "</configuration>\n";
+        assertThat(SyncthingScript.withoutGuiPassword(config)).isEqualTo(config.replace("$2a$10$abc", ""));
+    }
 }

@@ -139,7 +139,13 @@ class SyncthingMoverTest {
         cluster.reconciler.reconcile(twice);
         assertThat(twice.status().synchronizing().orElseThrow().message())
                 .isEqualTo("duplicate peer found in peer list: " + other);
-        ReplicationSource itself = withPeers(rs, List.of(new SyncthingPeer("tcp://127.0.0.1:1", id, false)));
+        ReplicationSource twoWays = withPeers(rs, List.of(new SyncthingPeer("tcp://127.0.0.1:1", other, false),
+                new SyncthingPeer("tcp://127.0.0.1:2", other.toLowerCase().replace("-", ""), false)));
+        cluster.reconciler.reconcile(twoWays);
+        assertThat(twoWays.status().synchronizing().orElseThrow().message()).as("one device written two ways")
+                .isEqualTo("duplicate peer found in peer list: " + other.toLowerCase().replace("-", ""));
+        ReplicationSource itself = withPeers(rs, List.of(new SyncthingPeer("tcp://127.0.0.1:1",
+                id.toLowerCase(), false)));
         cluster.reconciler.reconcile(itself);
         assertThat(itself.status().synchronizing().orElseThrow().message())
                 .isEqualTo("the peer list contains the node itself");
@@ -178,6 +184,24 @@ class SyncthingMoverTest {
         assertThat(cluster.volumesRoot.resolve("site-a/data/.stignore")).exists();
     }
 
+    @Test
+    void givenNoSyncthingToRun_whenSynchronizing_thenTheConditionSaysItIsNotRunningAndWhy() throws Exception {
+        var d = LocalCluster.settings(true);
+        try (LocalCluster missing = new LocalCluster(base.resolve("missing"), java.time.Clock.systemUTC(),
+                new dev.ferry.replication.mover.MoverSettings(d.rsyncBinary(), d.rcloneBinary(), d.resticBinary(),
+                        d.syncBinary(), d.bindAddress(), d.rsyncCompress(), d.rsyncSparse(), d.rsyncRetryDelay(),
+                        d.rcloneChecksum(), d.logMaxBytes(), d.logDebug(), d.logTailLines(), d.stunnelBinary(),
+                        "/nonexistent/syncthing", d.opensslBinary()))) {
+            missing.pvc("site-a", "data");
+            ReplicationSource rs = source("site-a", List.of());
+            missing.reconcileUntil(rs, s -> s.synchronizing().map(c -> c.reason().equals("Error")).orElse(false),
+                    Duration.ofSeconds(30));
+            assertThat(rs.status().synchronizing().orElseThrow().message())
+                    .startsWith("Syncthing is not running (started again after the job retry delay); its last words: ")
+                    .contains("/nonexistent/syncthing");
+        }
+    }
+
     private static boolean listening(int port) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             return true;
@@ -204,6 +228,10 @@ class SyncthingMoverTest {
                 JobMovers.owner(rs), null).orElseThrow();
         return new SyncthingApi("https://" + api.host() + ":" + api.port(),
                 new String(secret.get("apikey"), StandardCharsets.UTF_8), secret.get("httpsCertPEM"));
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode folderStatus(ReplicationSource rs) throws Exception {
+        return api(rs).request("GET", "/rest/db/status?folder=" + SyncthingScript.FOLDER_ID, null);
     }
 
     private static List<String> deviceIds(com.fasterxml.jackson.databind.JsonNode config) {
@@ -259,6 +287,10 @@ class SyncthingMoverTest {
     @Test
     void givenAnotherSourcePvc_orItsSecretMadeAnew_whenThePassRuns_thenSyncthingFollows() throws Exception {
         ReplicationSource rs = running("site-a");
+        Files.writeString(cluster.volumesRoot.resolve("site-a/data/kept.txt"), "kept");
+        scan(rs);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> folderStatus(rs).path("localFiles")
+                .asInt() == 1);
         cluster.pvc("site-a", "data2");
         ReplicationSource moved = new ReplicationSource(rs.apiVersion(), rs.kind(), rs.metadata(),
                 new ReplicationSourceSpec("data2", null, null, null, null, null, rs.spec().syncthing(), null, null),
@@ -273,6 +305,10 @@ class SyncthingMoverTest {
         }, Duration.ofSeconds(60));
 
         byte[] oldCert = cluster.secrets.get("site-a", "volsync-share").orElseThrow().get("httpsCertPEM");
+        // An empty volume in place of the one shared: Syncthing's marker guard stops it deleting the peers' files.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> folderStatus(moved).path("error")
+                .asText().startsWith("folder marker missing"));
+        String oldPasswordHash = api(moved).request("GET", "/rest/config", null).path("gui").path("password").asText();
         cluster.secrets.delete("site-a", "volsync-share");
         cluster.reconcileUntil(moved, s -> {
             try {
@@ -283,5 +319,10 @@ class SyncthingMoverTest {
         }, Duration.ofSeconds(60));
         assertThat(cluster.secrets.get("site-a", "volsync-share").orElseThrow().get("httpsCertPEM"))
                 .isNotEqualTo(oldCert);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            cluster.reconciler.reconcile(moved);
+            assertThat(api(moved).request("GET", "/rest/config", null).path("gui").path("password").asText())
+                    .as("the new secret's password, hashed").isNotEmpty().isNotEqualTo(oldPasswordHash);
+        });
     }
 }
