@@ -47,6 +47,8 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LocalJobRunner.class);
     private static final int LOG_LIMIT = 512 * 1024;
+    /** How long deleting a job waits for its killed processes to end. */
+    static final Duration KILL_WAIT = Duration.ofSeconds(5);
 
     private final ExecutorService executor;
     private final ScheduledExecutorService timer;
@@ -316,20 +318,47 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
                     attemptStartTime);
         }
 
+        /**
+         * Stops the job for good and returns once its processes have ended (or after {@link #KILL_WAIT}): a job made
+         * anew under the same name (a replaced template) must not find their ports or files still held.
+         */
         synchronized void kill() {
             deleted = true;
-            stopAttempt();
+            List<ProcessHandle> killed = stopAttempt();
+            long deadline = System.nanoTime() + KILL_WAIT.toNanos();
+            for (ProcessHandle handle : killed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    handle.onExit().get(left, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    LOG.warnf("Job %s/%s: process %d did not end within %s of being killed", spec.namespace(),
+                            spec.name(), handle.pid(), KILL_WAIT);
+                }
+            }
         }
 
-        private void stopAttempt() {
+        /** Kills the attempt's processes and their children; the handles of those it killed. */
+        private List<ProcessHandle> stopAttempt() {
             stop.countDown();
+            List<ProcessHandle> killed = new ArrayList<>();
             for (Process process : processes) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.descendants().forEach(child -> {
+                    killed.add(child);
+                    child.destroyForcibly();
+                });
+                killed.add(process.toHandle());
                 process.destroyForcibly();
             }
             if (attempt != null) {
                 attempt.cancel(true);
             }
+            return killed;
         }
 
         private void maybeStart() {

@@ -130,6 +130,30 @@ class LocalJobRunnerTest {
         jobs.ensure(new JobSpec("team-a", "daemon", OWNER, true, 1, 1, second, ctx -> 0));
         assertThat(awaitEnd("daemon").succeeded()).isEqualTo(1);
     }
+    @Test
+    void givenARunningJobWithAChild_whenDeleted_thenItsProcessesHaveEndedWhenDeleteReturns() throws Exception {
+        jobs.ensure(new JobSpec("team-a", "daemon", OWNER, false, 1, 1, Map.of(),
+                ctx -> ctx.exec(List.of("sh", "-c", "sleep 60 & wait"), Map.of(), null).code()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<ProcessHandle> running = List.of();
+        while (System.nanoTime() < deadline) {
+            List<Long> pids = jobs.pids("team-a", "daemon");
+            if (!pids.isEmpty()) {
+                ProcessHandle shell = ProcessHandle.of(pids.get(0)).orElseThrow();
+                running = java.util.stream.Stream.concat(java.util.stream.Stream.of(shell), shell.descendants())
+                        .toList();
+                if (running.size() == 2) {
+                    break;
+                }
+            }
+            Thread.sleep(10);
+        }
+        assertThat(running).as("the shell and its sleep").hasSize(2);
+
+        jobs.delete("team-a", "daemon");
+        assertThat(running).as("nothing left holding what the job held").noneMatch(ProcessHandle::isAlive);
+    }
+
     static Path runnerDir(Path scratch, ProcessHandle runner) throws Exception {
         return java.nio.file.Files.createDirectories(scratch.resolve(runner.pid() + "-"
                 + LocalJobRunner.startStamp(runner)).resolve("pids"));
