@@ -418,7 +418,10 @@ class ReplicationKafkaTest {
         assertThat(runtime.jobs().get(ns, "volsync-share")).isPresent();
 
         produce("volsync.replication-sources", ns + "/share", null, null);
-        await().atMost(Duration.ofSeconds(30)).until(() -> runtime.jobs().get(ns, "volsync-share").isEmpty());
-        assertThat(Files.exists(runtime.config().volumesRoot().resolve(ns).resolve("volsync-share-config"))).isFalse();
+        // The job goes first, then what the source made (finalizeDeleted's order): wait for the last of them.
+        await().atMost(Duration.ofSeconds(30)).until(() -> runtime.jobs().get(ns, "volsync-share").isEmpty()
+                && !Files.exists(runtime.config().volumesRoot().resolve(ns).resolve("volsync-share-config")));
+        assertThat(Files.exists(runtime.config().volumesRoot().resolve(ns).resolve("shared")))
+                .as("the user's volume survives the delete").isTrue();
     }
 }
