@@ -40,7 +40,7 @@ public final class MoverLogs {
     }
 
     /** The last {@code count} lines of the log, as a pod log's {@code tailLines} gives them; all when negative. */
-    static String lastLines(String logs, int count) {
+    public static String lastLines(String logs, int count) {
         if (count < 0) {
             return logs;
         }

@@ -8,6 +8,16 @@ import dev.ferry.replication.mover.MoverException;
 public interface ServiceBackend {
 
     record Address(String host, int port) {
+
+        /** {@code host:port} as a URL writes it. */
+        public String hostPort() {
+            return urlHost(host) + ":" + port;
+        }
+
+        /** A host as a URL writes it: an IPv6 address in brackets. */
+        public static String urlHost(String host) {
+            return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        }
     }
 
     /** Ensures the service exists; its address once assigned (empty while pending). */

@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.ferry.replication.job.JobScript;
 import dev.ferry.replication.mover.JobMovers;
 import dev.ferry.replication.mover.MoverSettings;
+import dev.ferry.replication.volume.ServiceBackend;
 
 /**
  * The two sides of the rsync mover as job scripts. The destination runs an rsync daemon on a loopback address with
@@ -64,8 +65,8 @@ final class RsyncScripts {
                 return 1;
             }
             Path passwordFile = JobMovers.writePrivate(ctx.tmp().resolve("password"), password);
-            String host = address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
-            String url = "rsync://" + RsyncKeys.USER + "@" + host + ":" + (port == null ? 873 : port);
+            String url = "rsync://" + RsyncKeys.USER + "@" + ServiceBackend.Address.urlHost(address) + ":"
+                    + (port == null ? 873 : port);
             String flags = RsyncSteps.flags(settings);
             List<String> command = new ArrayList<>(List.of(settings.rsyncBinary(), flags, "--delete",
                     "--itemize-changes", "--info=stats2,misc2", "--sockopts=" + NO_DELAY,

@@ -29,6 +29,7 @@ import dev.ferry.replication.mover.JobMovers;
 import dev.ferry.replication.mover.Mover;
 import dev.ferry.replication.mover.MoverEnvironment;
 import dev.ferry.replication.mover.MoverException;
+import dev.ferry.replication.mover.MoverLogs;
 import dev.ferry.replication.mover.Result;
 import dev.ferry.replication.volume.Owner;
 import dev.ferry.replication.volume.ServiceBackend;
@@ -86,8 +87,8 @@ final class SyncthingMover implements Mover {
         }
         Map<String, byte[]> secret = SyncthingSecret.ensure(env.secrets(), owner, env.settings().opensslBinary(),
                 api.get().host());
-        String apiUrl = "https://" + hostPort(api.get());
-        String listenUrl = "tcp://" + hostPort(dataService.get());
+        String apiUrl = "https://" + api.get().hostPort();
+        String listenUrl = "tcp://" + dataService.get().hostPort();
         JobStatus daemon = ensureRunning(new JobSpec(ns, "volsync-" + owner.name(), owner, false, Integer.MAX_VALUE, 1,
                 JobSpec.template("data", data.path(), "config", config.path(), "secret", SyncthingSecret.name(owner),
                         "secretContent", SyncthingSecret.fingerprint(secret), "api", apiUrl, "listen", listenUrl),
@@ -102,7 +103,7 @@ final class SyncthingMover implements Mover {
         } catch (SyncthingApi.UnreachableException e) {
             if (!daemon.active()) {
                 throw new MoverException("Syncthing is not running (started again after the job retry delay); "
-                        + "its last words: " + lastLine(daemon.logs()), e);
+                        + "its last words: " + MoverLogs.lastLines(daemon.logs().strip(), 1), e);
             }
             if (daemon.attemptStartTime() != null
                     && daemon.attemptStartTime().plus(STARTUP).isAfter(env.clock().instant())) {
@@ -166,15 +167,6 @@ final class SyncthingMover implements Mover {
         return status;
     }
 
-    private static String lastLine(String logs) {
-        List<String> lines = logs == null ? List.of() : logs.lines().filter(l -> !l.isBlank()).toList();
-        return lines.isEmpty() ? "(nothing logged)" : lines.get(lines.size() - 1);
-    }
-
-    private static String hostPort(ServiceBackend.Address address) {
-        String host = address.host().contains(":") ? "[" + address.host() + "]" : address.host();
-        return host + ":" + address.port();
-    }
 
     /**
      * The spec's peers, their IDs in Syncthing's form so that one device written two ways is one device; VolSync's
