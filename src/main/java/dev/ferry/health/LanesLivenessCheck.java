@@ -24,6 +24,11 @@ public class LanesLivenessCheck implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("Ferry lanes").up();
         for (ManagedLanes group : lanes) {
+            if (!group.lanes().started()) {
+                // Not stuck: waiting for the schema, whose reason readiness gives; a restart would not help.
+                response.withData(group.lanes().name(), "waiting for the database schema");
+                continue;
+            }
             boolean running = group.lanes().allRunning();
             response.withData(group.lanes().name(), running ? "running" : "stopped");
             if (!running) {

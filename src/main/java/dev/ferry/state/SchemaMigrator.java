@@ -1,6 +1,7 @@
 package dev.ferry.state;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -9,12 +10,16 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
  * Applies the Flyway migrations at start-up and, while the database is unreachable, again every few seconds.
  * Failing softly on purpose: the readiness check reports the reason instead of the process dying in a crash loop.
+ * Nothing may use the tables before the schema is current ({@link #whenCurrent()}): besides tables not there yet, a
+ * statement prepared on a pooled connection against a table that a migration then alters fails on that connection
+ * for good ("cached plan must not change result type").
  */
 @ApplicationScoped
 public class SchemaMigrator {
@@ -24,6 +29,7 @@ public class SchemaMigrator {
     private final Flyway flyway;
     private final String jdbcUrl;
     private final AtomicReference<String> problem = new AtomicReference<>("schema not migrated yet");
+    private final CompletableFuture<Void> current = new CompletableFuture<>();
 
     public SchemaMigrator(Flyway flyway, @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl) {
         this.flyway = flyway;
@@ -47,6 +53,19 @@ public class SchemaMigrator {
         return problem.get();
     }
 
+    /** Completes once the schema is current (at once if it is); never fails: it waits for the next attempt. */
+    public Uni<Void> whenCurrent() {
+        if (current.isDone()) {
+            return Uni.createFrom().voidItem();
+        }
+        // A copy: a subscriber that cancels must not cancel everyone's wait.
+        return Uni.createFrom().completionStage(current::copy);
+    }
+
+    public boolean isCurrent() {
+        return current.isDone();
+    }
+
     synchronized void migrate() {
         if (problem.get() == null) {
             return;
@@ -55,6 +74,7 @@ public class SchemaMigrator {
         try {
             var result = flyway.migrate();
             problem.set(null);
+            current.complete(null);
             LOG.infof("Database schema at version %s (%d migrations applied in %d ms)",
                     flyway.info().current() == null ? "none" : flyway.info().current().getVersion(),
                     result.migrationsExecuted, Duration.ofNanos(System.nanoTime() - begin).toMillis());

@@ -15,6 +15,8 @@ public final class LaneGroup {
 
     private final LaneSettings settings;
     private final List<ExactlyOnceLane> lanes = new ArrayList<>();
+    private boolean started;
+    private boolean stopped;
 
     public LaneGroup(LaneSettings settings, BatchProcessor processor, MeterRegistry registry) {
         this.settings = settings;
@@ -23,7 +25,12 @@ public final class LaneGroup {
         }
     }
 
-    public void start() {
+    /** Starts the lanes, unless they were stopped before (a start that comes during shutdown). */
+    public synchronized void start() {
+        if (started || stopped) {
+            return;
+        }
+        started = true;
         for (int i = 0; i < lanes.size(); i++) {
             Thread thread = new Thread(lanes.get(i), "ferry-" + settings.name() + "-lane-" + i);
             thread.setDaemon(true);
@@ -34,6 +41,12 @@ public final class LaneGroup {
     }
 
     public void stop() {
+        synchronized (this) {
+            stopped = true;
+            if (!started) {
+                return;
+            }
+        }
         lanes.forEach(ExactlyOnceLane::stop);
         for (ExactlyOnceLane lane : lanes) {
             try {
@@ -43,6 +56,11 @@ public final class LaneGroup {
                 return;
             }
         }
+    }
+
+    /** False until {@link #start()}: the lanes wait for the database schema. */
+    public synchronized boolean started() {
+        return started;
     }
 
     public boolean allRunning() {

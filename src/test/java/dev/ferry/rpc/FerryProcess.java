@@ -24,7 +24,7 @@ import io.smallrye.config.ConfigValue;
  * the broker and database Ferry's dev services start in the test JVM (or at external ones given as system
  * properties {@code bench.kafka} and {@code bench.jdbc-url}).
  */
-final class FerryProcess implements AutoCloseable {
+public final class FerryProcess implements AutoCloseable {
 
     private final Map<String, String> services;
     private final Map<String, String> settings;
@@ -32,21 +32,26 @@ final class FerryProcess implements AutoCloseable {
     private Process process;
     private int starts;
 
-    FerryProcess(Map<String, String> settings) throws IOException {
+    public FerryProcess(Map<String, String> settings) throws IOException {
         this.services = brokerAndDatabase();
         this.settings = settings;
         this.log = Files.createTempFile("ferry-child", ".log");
     }
 
-    String bootstrapServers() {
+    /** What the child process printed, over all its starts. */
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    public String bootstrapServers() {
         return services.get("kafka.bootstrap.servers");
     }
 
-    Map<String, String> services() {
+    public Map<String, String> services() {
         return services;
     }
 
-    FerryProcess start(Map<String, String> extra) throws IOException {
+    public FerryProcess start(Map<String, String> extra) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dquarkus.http.port=" + freePort(),
                 "-Dferry.auth.admin-password=" + JujuWorld.ADMIN_PASSWORD,
@@ -82,7 +87,7 @@ final class FerryProcess implements AutoCloseable {
         signal("CONT");
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
@@ -92,7 +97,7 @@ final class FerryProcess implements AutoCloseable {
     }
 
     /** SIGTERM and wait: a graceful stop. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null) {
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {

@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.ferry.replication.api.ObjectKey;
+import dev.ferry.state.SchemaMigrator;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -26,9 +28,16 @@ public class ReplicationRepository {
             + "status::text, kafka_partition";
 
     private final Pool pool;
+    private final SchemaMigrator schema;
 
-    public ReplicationRepository(Pool pool) {
+    public ReplicationRepository(Pool pool, SchemaMigrator schema) {
         this.pool = pool;
+        this.schema = schema;
+    }
+
+    /** Records consumed while Ferry starts wait here until the migrations have run (see {@link SchemaMigrator}). */
+    private <T> Uni<T> once(Supplier<Uni<T>> statement) {
+        return schema.whenCurrent().chain(() -> statement.get());
     }
 
     /**
@@ -39,7 +48,7 @@ public class ReplicationRepository {
      */
     public Uni<Optional<StoredObject>> upsert(ObjectRef ref, String uid, boolean uidGiven, String objectJson,
             String invalid, int partition) {
-        return pool.preparedQuery("""
+        return once(() -> pool.preparedQuery("""
                 INSERT INTO replication_objects (kind, namespace, name, uid, object, invalid, kafka_partition,
                     uid_given)
                 VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $8, $7)
@@ -55,34 +64,34 @@ public class ReplicationRepository {
                 RETURNING """ + " " + COLUMNS)
                 .execute(Tuple.tuple().addString(ref.kind()).addString(ref.namespace()).addString(ref.name())
                         .addString(uid).addString(objectJson).addString(invalid).addBoolean(uidGiven).addInteger(partition))
-                .map(ReplicationRepository::first);
+                .map(ReplicationRepository::first));
     }
 
     public Uni<Optional<StoredObject>> find(ObjectRef ref) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM replication_objects "
+        return once(() -> pool.preparedQuery("SELECT " + COLUMNS + " FROM replication_objects "
                 + "WHERE kind = $1 AND namespace = $2 AND name = $3")
-                .execute(Tuple.of(ref.kind(), ref.namespace(), ref.name())).map(ReplicationRepository::first);
+                .execute(Tuple.of(ref.kind(), ref.namespace(), ref.name())).map(ReplicationRepository::first));
     }
 
     /** Writes the status of exactly this incarnation of the object (same uid); false when it is gone. */
     public Uni<Boolean> saveStatus(ObjectRef ref, String uid, String statusJson) {
-        return pool.preparedQuery("UPDATE replication_objects SET status = $5::text::jsonb, updated_at = now() "
-                + "WHERE kind = $1 AND namespace = $2 AND name = $3 AND uid = $4")
+        return once(() -> pool.preparedQuery("UPDATE replication_objects SET status = $5::text::jsonb, "
+                + "updated_at = now() WHERE kind = $1 AND namespace = $2 AND name = $3 AND uid = $4")
                 .execute(Tuple.of(ref.kind(), ref.namespace(), ref.name(), uid, statusJson))
-                .map(rows -> rows.rowCount() > 0);
+                .map(rows -> rows.rowCount() > 0));
     }
 
     public Uni<Optional<StoredObject>> delete(ObjectRef ref) {
-        return pool.preparedQuery("DELETE FROM replication_objects WHERE kind = $1 AND namespace = $2 AND name = $3 "
-                + "RETURNING " + COLUMNS).execute(Tuple.of(ref.kind(), ref.namespace(), ref.name()))
-                .map(ReplicationRepository::first);
+        return once(() -> pool.preparedQuery("DELETE FROM replication_objects WHERE kind = $1 AND namespace = $2 "
+                + "AND name = $3 RETURNING " + COLUMNS).execute(Tuple.of(ref.kind(), ref.namespace(), ref.name()))
+                .map(ReplicationRepository::first));
     }
 
     /** The objects of a kind whose latest record came from one of {@code partitions}, or whose partition is unknown. */
     public Uni<List<ObjectRef>> inPartitions(String kind, Collection<Integer> partitions) {
-        return pool.preparedQuery("SELECT kind, namespace, name FROM replication_objects WHERE kind = $1 "
+        return once(() -> pool.preparedQuery("SELECT kind, namespace, name FROM replication_objects WHERE kind = $1 "
                 + "AND (kafka_partition = ANY($2) OR kafka_partition IS NULL)")
-                .execute(Tuple.of(kind, partitions.toArray(new Integer[0]))).map(ReplicationRepository::refs);
+                .execute(Tuple.of(kind, partitions.toArray(new Integer[0]))).map(ReplicationRepository::refs));
     }
 
     private static List<ObjectRef> refs(RowSet<Row> rows) {

@@ -4,6 +4,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 import dev.ferry.rpc.RpcConfig;
+import dev.ferry.state.SchemaMigrator;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,15 +18,21 @@ public class LedgerJanitor {
     private final Mutiny.SessionFactory sessions;
     private final RequestLedger ledger;
     private final RpcConfig config;
+    private final SchemaMigrator schema;
 
-    public LedgerJanitor(Mutiny.SessionFactory sessions, RequestLedger ledger, RpcConfig config) {
+    public LedgerJanitor(Mutiny.SessionFactory sessions, RequestLedger ledger, RpcConfig config,
+            SchemaMigrator schema) {
         this.sessions = sessions;
         this.ledger = ledger;
         this.config = config;
+        this.schema = schema;
     }
 
     @Scheduled(every = "1h", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> forgetOldRequests() {
+        if (!schema.isCurrent()) {
+            return Uni.createFrom().voidItem();
+        }
         return sessions.withTransaction(session -> ledger.forgetOlderThan(session, config.ledgerRetention().toSeconds()))
                 .invoke(count -> {
                     if (count > 0) {

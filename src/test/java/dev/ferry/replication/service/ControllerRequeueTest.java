@@ -94,7 +94,7 @@ class ControllerRequeueTest {
         final Map<ObjectRef, Integer> reads = new ConcurrentHashMap<>();
 
         MemoryRepository() {
-            super(null);
+            super(null, null);
         }
 
         @Override

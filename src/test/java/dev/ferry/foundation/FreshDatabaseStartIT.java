@@ -1,0 +1,156 @@
+package dev.ferry.foundation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.ferry.client.RpcResponse;
+import dev.ferry.rpc.FerryProcess;
+import dev.ferry.rpc.JujuWorld;
+
+/**
+ * Given records waiting on the input topics and a database one migration behind that cannot be migrated yet (the
+ * schema history is locked, as by another instance migrating), the packaged application leaves the tables alone until
+ * its migrations have run: then the model event is applied and the ReplicationSource stored and synced. Touching them
+ * before, the ReplicationSource's statements would be prepared against the old table and fail for good on its
+ * pooled connection once the migration has changed it.
+ */
+class FreshDatabaseStartIT {
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    /** The last migration before replication_objects.uid became text. */
+    private static final String BEFORE_UID_TEXT = "5";
+
+    @Test
+    void recordsWaitingWhileTheSchemaCannotBeMigrated_areProcessedOnceItIs() throws Exception {
+        Path root = Files.createTempDirectory("ferry-fresh");
+        String ns = "fresh-" + UUID.randomUUID().toString().substring(0, 8);
+        Files.writeString(Files.createDirectories(root.resolve("volumes").resolve(ns).resolve("data"))
+                .resolve("file"), "payload");
+        Files.writeString(Files.createDirectories(root.resolve("secrets").resolve(ns).resolve("rclone-secret"))
+                .resolve("rclone.conf"), "[store]\ntype = local\n");
+        Map<String, String> settings = new HashMap<>();
+        settings.put("ferry.rpc.instance-id", "fresh-test");
+        settings.put("ferry.replication.volumes-root", root.resolve("volumes").toString());
+        settings.put("ferry.replication.secrets-root", root.resolve("secrets").toString());
+        settings.put("ferry.replication.configmaps-root", root.resolve("configmaps").toString());
+
+        try (FerryProcess ferry = new FerryProcess(settings);
+                JujuWorld world = new JujuWorld(ferry.bootstrapServers())) {
+            Map<String, String> database = databaseAt(BEFORE_UID_TEXT, ferry.services());
+            world.event("model", "added", Map.of("name", "fresh-" + world.model.substring(0, 8), "owner-tag",
+                    JujuWorld.ADMIN, "cloud", "lxd"));
+            world.event("machine", "added", Map.of("machine-id", "0", "base", "ubuntu@22.04"));
+            publishSource(ferry.bootstrapServers(), ns, root.resolve("remote").toString());
+
+            String jdbc = database.get("quarkus.datasource.jdbc.url");
+            try (Connection lock = DriverManager.getConnection(jdbc, ferry.services().get("quarkus.datasource.username"),
+                    ferry.services().get("quarkus.datasource.password"))) {
+                lock.setAutoCommit(false);
+                try (Statement statement = lock.createStatement()) {
+                    statement.execute("LOCK TABLE flyway_schema_history IN ACCESS EXCLUSIVE MODE");
+                }
+                ferry.start(database);
+                // Long enough for Ferry to start, join its groups and fetch the records (about 2 s here).
+                Thread.sleep(8_000);
+                try (Statement statement = lock.createStatement();
+                        ResultSet rows = statement.executeQuery("SELECT count(*) FROM replication_objects")) {
+                    rows.next();
+                    assertThat(rows.getLong(1)).as("objects stored before the schema is current").isZero();
+                }
+                lock.rollback();
+            }
+
+            Awaitility.await().atMost(JujuWorld.WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+                RpcResponse answer = world.call(world.controller(), "Life",
+                        Map.of("entities", List.of(Map.of("tag", "machine-0"))));
+                return !answer.isError() && answer.response().path("results").get(0).path("life").asText()
+                        .equals("alive");
+            });
+            JsonNode status = awaitSynced(ferry.bootstrapServers(), ns + "/app");
+            assertThat(status.path("status").path("latestMoverStatus").path("result").asText())
+                    .isEqualTo("Successful");
+            assertThat(root.resolve("remote").resolve("file")).hasContent("payload");
+            assertThat(ferry.log()).as("no record met the tables before the migrations (Ferry's warnings)")
+                    .doesNotContain("WARN  [dev.ferry").doesNotContain("ERROR");
+        }
+    }
+
+    /** A database of its own on the same server, migrated up to {@code version}. */
+    private static Map<String, String> databaseAt(String version, Map<String, String> services) throws Exception {
+        String jdbc = services.get("quarkus.datasource.jdbc.url");
+        String name = "ferry_fresh_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection connection = DriverManager.getConnection(jdbc, services.get("quarkus.datasource.username"),
+                services.get("quarkus.datasource.password")); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        }
+        String freshJdbc = jdbc.replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
+        Flyway.configure().dataSource(freshJdbc, services.get("quarkus.datasource.username"),
+                services.get("quarkus.datasource.password")).locations("classpath:db/migration").target(version)
+                .load().migrate();
+        return Map.of("quarkus.datasource.jdbc.url", freshJdbc,
+                "quarkus.datasource.reactive.url", freshJdbc.substring("jdbc:".length()));
+    }
+
+    private static void publishSource(String bootstrap, String ns, String remote) throws Exception {
+        String source = """
+                {"apiVersion": "volsync.backube/v1alpha1", "kind": "ReplicationSource",
+                 "metadata": {"name": "app", "namespace": "%s", "uid": "%s"},
+                 "spec": {"sourcePVC": "data", "trigger": {"manual": "go"},
+                          "rclone": {"copyMethod": "Direct", "rcloneConfig": "rclone-secret",
+                                     "rcloneConfigSection": "store", "rcloneDestPath": "%s"}}}
+                """.formatted(ns, UUID.randomUUID(), remote);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>("volsync.replication-sources", ns + "/app", source)).get();
+        }
+    }
+
+    private JsonNode awaitSynced(String bootstrap, String key) throws Exception {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG,
+                "fresh-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("volsync.status"));
+            long deadline = System.nanoTime() + JujuWorld.WAIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(record.key()) && record.value() != null) {
+                        JsonNode status = mapper.readTree(record.value());
+                        if ("go".equals(status.path("status").path("lastManualSync").asText())) {
+                            return status;
+                        }
+                    }
+                }
+            }
+        }
+        throw new AssertionError(key + ": no completed sync within " + JujuWorld.WAIT);
+    }
+}
