@@ -62,10 +62,6 @@ public class SchemaMigrator {
         return Uni.createFrom().completionStage(current::copy);
     }
 
-    public boolean isCurrent() {
-        return current.isDone();
-    }
-
     synchronized void migrate() {
         if (problem.get() == null) {
             return;

@@ -2,8 +2,6 @@ package dev.ferry.foundation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -31,6 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ferry.client.RpcResponse;
 import dev.ferry.rpc.FerryProcess;
+import dev.ferry.replication.support.RcloneToLocalPath;
 import dev.ferry.rpc.JujuWorld;
 
 /**
@@ -49,17 +48,9 @@ class FreshDatabaseStartIT {
 
     @Test
     void recordsWaitingWhileTheSchemaCannotBeMigrated_areProcessedOnceItIs() throws Exception {
-        Path root = Files.createTempDirectory("ferry-fresh");
-        String ns = "fresh-" + UUID.randomUUID().toString().substring(0, 8);
-        Files.writeString(Files.createDirectories(root.resolve("volumes").resolve(ns).resolve("data"))
-                .resolve("file"), "payload");
-        Files.writeString(Files.createDirectories(root.resolve("secrets").resolve(ns).resolve("rclone-secret"))
-                .resolve("rclone.conf"), "[store]\ntype = local\n");
-        Map<String, String> settings = new HashMap<>();
+        RcloneToLocalPath replication = new RcloneToLocalPath("fresh");
+        Map<String, String> settings = new HashMap<>(replication.settings());
         settings.put("ferry.rpc.instance-id", "fresh-test");
-        settings.put("ferry.replication.volumes-root", root.resolve("volumes").toString());
-        settings.put("ferry.replication.secrets-root", root.resolve("secrets").toString());
-        settings.put("ferry.replication.configmaps-root", root.resolve("configmaps").toString());
 
         try (FerryProcess ferry = new FerryProcess(settings);
                 JujuWorld world = new JujuWorld(ferry.bootstrapServers())) {
@@ -67,7 +58,7 @@ class FreshDatabaseStartIT {
             world.event("model", "added", Map.of("name", "fresh-" + world.model.substring(0, 8), "owner-tag",
                     JujuWorld.ADMIN, "cloud", "lxd"));
             world.event("machine", "added", Map.of("machine-id", "0", "base", "ubuntu@22.04"));
-            publishSource(ferry.bootstrapServers(), ns, root.resolve("remote").toString());
+            publishSource(ferry.bootstrapServers(), replication);
 
             String jdbc = database.get("quarkus.datasource.jdbc.url");
             try (Connection lock = DriverManager.getConnection(jdbc, ferry.services().get("quarkus.datasource.username"),
@@ -93,10 +84,10 @@ class FreshDatabaseStartIT {
                 return !answer.isError() && answer.response().path("results").get(0).path("life").asText()
                         .equals("alive");
             });
-            JsonNode status = awaitSynced(ferry.bootstrapServers(), ns + "/app");
+            JsonNode status = awaitSynced(ferry.bootstrapServers(), replication.namespace() + "/app");
             assertThat(status.path("status").path("latestMoverStatus").path("result").asText())
                     .isEqualTo("Successful");
-            assertThat(root.resolve("remote").resolve("file")).hasContent("payload");
+            assertThat(replication.remote("app").resolve("file")).hasContent("payload");
             assertThat(ferry.log()).as("no record met the tables before the migrations (Ferry's warnings)")
                     .doesNotContain("WARN  [dev.ferry").doesNotContain("ERROR");
         }
@@ -118,18 +109,13 @@ class FreshDatabaseStartIT {
                 "quarkus.datasource.reactive.url", freshJdbc.substring("jdbc:".length()));
     }
 
-    private static void publishSource(String bootstrap, String ns, String remote) throws Exception {
-        String source = """
-                {"apiVersion": "volsync.backube/v1alpha1", "kind": "ReplicationSource",
-                 "metadata": {"name": "app", "namespace": "%s", "uid": "%s"},
-                 "spec": {"sourcePVC": "data", "trigger": {"manual": "go"},
-                          "rclone": {"copyMethod": "Direct", "rcloneConfig": "rclone-secret",
-                                     "rcloneConfigSection": "store", "rcloneDestPath": "%s"}}}
-                """.formatted(ns, UUID.randomUUID(), remote);
+    private static void publishSource(String bootstrap, RcloneToLocalPath replication) throws Exception {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>("volsync.replication-sources", ns + "/app", source)).get();
+            // A uid that the table of the older schema (uuid) takes too: it would be stored before the migration.
+            producer.send(new ProducerRecord<>("volsync.replication-sources", replication.namespace() + "/app",
+                    replication.source("app", UUID.randomUUID().toString()))).get();
         }
     }
 
@@ -144,7 +130,7 @@ class FreshDatabaseStartIT {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     if (key.equals(record.key()) && record.value() != null) {
                         JsonNode status = mapper.readTree(record.value());
-                        if ("go".equals(status.path("status").path("lastManualSync").asText())) {
+                        if (RcloneToLocalPath.TRIGGER.equals(status.path("status").path("lastManualSync").asText())) {
                             return status;
                         }
                     }

@@ -30,7 +30,7 @@ public class LedgerJanitor {
 
     @Scheduled(every = "1h", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> forgetOldRequests() {
-        if (!schema.isCurrent()) {
+        if (schema.problem() != null) {
             return Uni.createFrom().voidItem();
         }
         return sessions.withTransaction(session -> ledger.forgetOlderThan(session, config.ledgerRetention().toSeconds()))

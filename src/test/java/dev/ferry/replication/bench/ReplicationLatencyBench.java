@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.ferry.replication.support.RcloneToLocalPath;
 import dev.ferry.rpc.FerryProcess;
 
 /**
@@ -63,13 +64,15 @@ class ReplicationLatencyBench {
     private final Map<String, Long> firstStatusMillis = new ConcurrentHashMap<>();
     private final AtomicBoolean stop = new AtomicBoolean();
 
-    private Path root;
+    private RcloneToLocalPath replication;
     private String ns;
     private ToolStarts starts;
 
     @Test
     void publishedToMoverRunning() throws Exception {
-        root = Files.createTempDirectory("ferry-latency");
+        replication = new RcloneToLocalPath("latency");
+        ns = replication.namespace();
+        Path root = replication.root();
         Path toolLog = Files.createFile(root.resolve("rclone-starts.log"));
         Path wrapper = root.resolve("rclone");
         // bash's EPOCHREALTIME reads the clock without starting another process.
@@ -77,15 +80,7 @@ class ReplicationLatencyBench {
                 + "'\nexec rclone \"$@\"\n");
         Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
         starts = new ToolStarts(toolLog);
-        ns = "lat-" + UUID.randomUUID().toString().substring(0, 8);
-        Files.write(Files.createDirectories(root.resolve("volumes").resolve(ns).resolve("data")).resolve("file"),
-                "payload".getBytes(StandardCharsets.UTF_8));
-        Files.writeString(Files.createDirectories(root.resolve("secrets").resolve(ns).resolve("rclone-secret"))
-                .resolve("rclone.conf"), "[store]\ntype = local\n");
-        Map<String, String> settings = new HashMap<>();
-        settings.put("ferry.replication.volumes-root", root.resolve("volumes").toString());
-        settings.put("ferry.replication.secrets-root", root.resolve("secrets").toString());
-        settings.put("ferry.replication.configmaps-root", root.resolve("configmaps").toString());
+        Map<String, String> settings = new HashMap<>(replication.settings());
         settings.put("ferry.replication.tools.rclone", wrapper.toString());
 
         List<String> report = new ArrayList<>();
@@ -168,7 +163,7 @@ class ReplicationLatencyBench {
      * starts first (getfacl beside the wrapped rclone sync), and times each wrapper's start from its own launch.
      */
     private long[] directBursts(Path wrapper) throws Exception {
-        Path data = root.resolve("volumes").resolve("direct");
+        Path data = replication.root().resolve("volumes").resolve("direct");
         Files.write(Files.createDirectories(data).resolve("file"), "payload".getBytes(StandardCharsets.UTF_8));
         long[] micros = new long[BURST * BURSTS];
         for (int round = 0; round < BURSTS; round++) {
@@ -180,7 +175,7 @@ class ReplicationLatencyBench {
                 processes.add(new ProcessBuilder("getfacl", "-R", ".").directory(data.toFile())
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
                 ProcessBuilder sync = new ProcessBuilder(wrapper.toString(), "sync", data.toString(),
-                        "store:" + root.resolve("remote").resolve(name + ".d"), "--log-level", "DEBUG")
+                        "store:" + replication.remote(name), "--log-level", "DEBUG")
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
                 sync.environment().put("RCLONE_CONFIG_STORE_TYPE", "local");
                 processes.add(sync.start());
@@ -209,7 +204,7 @@ class ReplicationLatencyBench {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode status = statuses.get(ns + "/" + name);
-            if (status != null && "go".equals(status.path("status").path("lastManualSync").asText())) {
+            if (status != null && RcloneToLocalPath.TRIGGER.equals(status.path("status").path("lastManualSync").asText())) {
                 assertThat(status.path("status").path("latestMoverStatus").path("result").asText())
                         .as(name + "'s mover").isEqualTo("Successful");
                 return;
@@ -220,13 +215,7 @@ class ReplicationLatencyBench {
     }
 
     private String source(String name) {
-        return """
-                {"apiVersion": "volsync.backube/v1alpha1", "kind": "ReplicationSource",
-                 "metadata": {"name": "%s", "namespace": "%s"},
-                 "spec": {"sourcePVC": "data", "trigger": {"manual": "go"},
-                          "rclone": {"copyMethod": "Direct", "rcloneConfig": "rclone-secret",
-                                     "rcloneConfigSection": "store", "rcloneDestPath": "%s"}}}
-                """.formatted(name, ns, root.resolve("remote").resolve(name + ".d"));
+        return replication.source(name, null);
     }
 
     private void readStatuses(String bootstrap) {
