@@ -12,20 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ferry.client.RpcResponse;
 import dev.ferry.rpc.FerryProcess;
@@ -40,8 +31,6 @@ import dev.ferry.rpc.JujuWorld;
  * pooled connection once the migration has changed it.
  */
 class FreshDatabaseStartIT {
-
-    private final ObjectMapper mapper = new ObjectMapper();
 
     /** The last migration before replication_objects.uid became text. */
     private static final String BEFORE_UID_TEXT = "5";
@@ -58,7 +47,8 @@ class FreshDatabaseStartIT {
             world.event("model", "added", Map.of("name", "fresh-" + world.model.substring(0, 8), "owner-tag",
                     JujuWorld.ADMIN, "cloud", "lxd"));
             world.event("machine", "added", Map.of("machine-id", "0", "base", "ubuntu@22.04"));
-            publishSource(ferry.bootstrapServers(), replication);
+            // A uid that the table of the older schema (uuid) takes too: it would be stored before the migration.
+            replication.publishSource(ferry.bootstrapServers(), "app", UUID.randomUUID().toString());
 
             String jdbc = database.get("quarkus.datasource.jdbc.url");
             try (Connection lock = DriverManager.getConnection(jdbc, ferry.services().get("quarkus.datasource.username"),
@@ -84,7 +74,7 @@ class FreshDatabaseStartIT {
                 return !answer.isError() && answer.response().path("results").get(0).path("life").asText()
                         .equals("alive");
             });
-            JsonNode status = awaitSynced(ferry.bootstrapServers(), replication.namespace() + "/app");
+            JsonNode status = replication.awaitSynced(ferry.bootstrapServers(), "app", JujuWorld.WAIT);
             assertThat(status.path("status").path("latestMoverStatus").path("result").asText())
                     .isEqualTo("Successful");
             assertThat(replication.remote("app").resolve("file")).hasContent("payload");
@@ -107,36 +97,5 @@ class FreshDatabaseStartIT {
                 .load().migrate();
         return Map.of("quarkus.datasource.jdbc.url", freshJdbc,
                 "quarkus.datasource.reactive.url", freshJdbc.substring("jdbc:".length()));
-    }
-
-    private static void publishSource(String bootstrap, RcloneToLocalPath replication) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new StringSerializer())) {
-            // A uid that the table of the older schema (uuid) takes too: it would be stored before the migration.
-            producer.send(new ProducerRecord<>("volsync.replication-sources", replication.namespace() + "/app",
-                    replication.source("app", UUID.randomUUID().toString()))).get();
-        }
-    }
-
-    private JsonNode awaitSynced(String bootstrap, String key) throws Exception {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG,
-                "fresh-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of("volsync.status"));
-            long deadline = System.nanoTime() + JujuWorld.WAIT.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (key.equals(record.key()) && record.value() != null) {
-                        JsonNode status = mapper.readTree(record.value());
-                        if (RcloneToLocalPath.TRIGGER.equals(status.path("status").path("lastManualSync").asText())) {
-                            return status;
-                        }
-                    }
-                }
-            }
-        }
-        throw new AssertionError(key + ": no completed sync within " + JujuWorld.WAIT);
     }
 }

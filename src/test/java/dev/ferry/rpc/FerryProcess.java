@@ -148,7 +148,7 @@ public final class FerryProcess implements AutoCloseable {
         return config;
     }
 
-    private static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
