@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -423,7 +424,11 @@ final class ExactlyOnceLane implements Runnable {
     private void closeQuietly() {
         try {
             if (consumer != null) {
-                consumer.close(Duration.ofSeconds(5));
+                // A static member does not leave the group on a plain close: its partitions wait for its session to
+                // time out, and an instance replaced under another name (a Deployment's new pod) never comes back
+                // for them. Leaving hands them over at once; after a crash, static membership still gives them back.
+                consumer.close(CloseOptions.timeout(Duration.ofSeconds(5))
+                        .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
             }
         } catch (RuntimeException e) {
             LOG.debugf("closing consumer: %s", e);

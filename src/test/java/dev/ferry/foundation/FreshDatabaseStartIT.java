@@ -80,6 +80,8 @@ class FreshDatabaseStartIT {
             assertThat(replication.remote("app").resolve("file")).hasContent("payload");
             assertThat(ferry.log()).as("no record met the tables before the migrations (Ferry's warnings)")
                     .doesNotContain("WARN  [dev.ferry").doesNotContain("ERROR");
+            // Leaving its consumer groups, so that the next test's Ferry does not wait out this one's session.
+            ferry.stop();
         }
     }
 

@@ -147,6 +147,27 @@ class ExactlyOnceLaneTest {
         }
     }
 
+    @Test
+    void givenStaticMembers_whenTheLanesStopGracefully_thenTheyLeaveTheGroupAtOnce() throws Exception {
+        // Static members that stay in the group after a graceful stop hold their partitions until the session times
+        // out (45 s): an instance replaced under another name (a Deployment's pod) would stall them on every roll-out.
+        try (Topics topics = new Topics()) {
+            List<String> sent = topics.produce(20, i -> "r" + i);
+            assertExactlyOnceInOrder(topics.runAndRead(new Echo(), 100, sent.size()), sent);
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+                assertThat(members(admin, topics.group())).as("static members while running").hasSize(2);
+                topics.lanes.stop();
+                Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                        assertThat(members(admin, topics.group())).as("members once stopped").isEmpty());
+            }
+        }
+    }
+
+    private static List<String> members(Admin admin, String group) throws Exception {
+        return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().stream()
+                .map(m -> m.groupInstanceId().orElse(m.consumerId())).toList();
+    }
+
     private static void assertExactlyOnceInOrder(Map<String, List<String>> answered, List<String> sent) {
         Map<String, List<String>> expected = new HashMap<>();
         for (String value : sent) {
@@ -230,6 +251,10 @@ class ExactlyOnceLaneTest {
             }
         }
 
+        String group() {
+            return in + "-group";
+        }
+
         /** Six keys, or one per partition for values written to a chosen partition ({@code p<N>-…}). */
         static String keyOf(String value) {
             java.util.regex.Matcher partition = java.util.regex.Pattern.compile("p(\\d+)-").matcher(value);
@@ -263,7 +288,7 @@ class ExactlyOnceLaneTest {
         Map<String, List<String>> runAndRead(Echo echo, int maxBatch, int expected) throws Exception {
             echo.out = out;
             Map<String, Object> kafka = new HashMap<>(KafkaClientProperties.from(ConfigProvider.getConfig()));
-            lanes = new LaneGroup(new LaneSettings("lanetest", in, in + "-group", "test-" + UUID.randomUUID(),
+            lanes = new LaneGroup(new LaneSettings("lanetest", in, group(), "test-" + UUID.randomUUID(),
                     laneCount, maxBatch, Duration.ofMillis(100), Duration.ofSeconds(30), kafka), echo, registry);
             lanes.start();
             Map<String, List<String>> byKey = new HashMap<>();
