@@ -56,6 +56,25 @@ class ConfinementTest {
     }
 
     @Test
+    void givenAnRcloneSectionThatIsNoSectionOfTheSecret_whenSynchronizing_thenItIsRefusedAndNothingIsCopied()
+            throws Exception {
+        // Only the secret's remotes may be used: an on-the-fly remote would reach any path of this host, and a
+        // connection string would override a remote's settings (its endpoint, with the secret's credentials).
+        Files.writeString(cluster.pvc("team-a", "data").resolve("file"), "payload");
+        cluster.secret("team-a", "creds", Map.of("rclone.conf", "[s]\ntype = local\n"));
+        for (String section : List.of(":local", "s,copy_links=true", "s:", " s", "-s", "s ")) {
+            ReplicationSource rs = LocalCluster.source("team-a", "app", new ReplicationSourceSpec("data", null, null,
+                    null, new RcloneSourceSpec("Direct", null, null, null, null, "creds", section,
+                            outside.resolve("copied").toString(), null, null, null, null, null),
+                    null, null, null, null));
+            assertThat(errorOf(rs)).as(section).isEqualTo("invalid Rclone config section name \"" + section
+                    + "\": a section of the config secret is named with letters, digits, spaces and _-.+@ only");
+            assertThat(cluster.jobs.get("team-a", "volsync-rclone-src-app")).as(section).isEmpty();
+        }
+        assertThat(outside.resolve("copied")).doesNotExist();
+    }
+
+    @Test
     void givenTraversingNames_whenResolved_thenTheyAreRefused() {
         for (String name : List.of("..", "../team-b/data", "/etc", "a/b", "data/../../x", ".volsync")) {
             assertThatThrownBy(() -> cluster.volumes.get("team-a", name)).as(name)

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
+import java.util.regex.Pattern;
 
 import dev.ferry.replication.api.CustomCaSpec;
 import dev.ferry.replication.api.ReplicationDestination;
@@ -45,6 +46,12 @@ final class RcloneMover implements Mover {
     private final VolumeOptions volume;
     private final String configSecret;
     private final String section;
+    /**
+     * rclone's rule for a remote's name. Anything else reaches past the config secret: {@code :local:} names an
+     * on-the-fly remote (any path of this host, where VolSync's would be the mover pod's), {@code name,key=value:}
+     * overrides a remote's settings (its endpoint, and the secret's credentials go there).
+     */
+    private static final Pattern SECTION_NAME = Pattern.compile("[\\w.+@][\\w.+@ -]*[\\w.+@-]|[\\w.+@]");
     private final String destPath;
     private final CustomCaSpec customCa;
     private final boolean isSource;
@@ -81,6 +88,10 @@ final class RcloneMover implements Mover {
         }
         if (section == null || section.isEmpty()) {
             throw new MoverException("unable to get Rclone config section name");
+        }
+        if (!SECTION_NAME.matcher(section).matches()) {
+            throw new MoverException("invalid Rclone config section name \"" + section + "\": a section of the "
+                    + "config secret is named with letters, digits, spaces and _-.+@ only");
         }
         if (destPath == null || destPath.isEmpty()) {
             throw new MoverException("unable to get Rclone destination name");
