@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.ferry.json.JsonErrors;
+
 /**
  * Reads Juju RPC requests and writes Juju RPC responses. A request that cannot be decoded becomes a
  * {@code bad request} RpcException whose message names the offending field.
@@ -59,10 +61,8 @@ public final class EnvelopeCodec {
         JsonNode node;
         try {
             node = value == null ? null : strictReader.readTree(value);
-        } catch (JsonProcessingException e) {
-            throw RpcException.badRequest("malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw RpcException.badRequest("malformed JSON: " + e.getMessage());
+            throw RpcException.badRequest("malformed JSON: " + JsonErrors.describe(e));
         }
         if (node == null || !node.isObject()) {
             throw RpcException.badRequest("request must be a JSON object");

@@ -151,7 +151,8 @@ class ModelEventsAndWatchersTest {
                 return reasons.size() >= 8;
             });
             assertThat(reasons).hasSize(8);
-            assertThat(reasons.get(0)).startsWith("malformed JSON");
+            assertThat(reasons.get(0)).startsWith("malformed JSON").as("a header on one line, without the parser's "
+                    + "words for its input").doesNotContain("\n").doesNotContain("Source").endsWith(")");
             assertThat(reasons.get(1)).isEqualTo("unknown field \"data.colour\" for kind machine");
             assertThat(reasons.get(2)).isEqualTo("field \"data.jobs\" must be an array of strings");
             assertThat(reasons.get(3)).startsWith("unknown kind \"gadget\"");

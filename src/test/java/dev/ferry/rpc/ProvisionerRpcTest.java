@@ -147,7 +147,8 @@ class ProvisionerRpcTest {
     void malformedJsonAndAMissingEnvelopeFieldAreBadRequests() {
         RpcResponse malformed = signedRaw(controller, world.model, "{\"request-id\": 5, \"type\": ");
         assertThat(malformed.errorCode()).isEqualTo("bad request");
-        assertThat(malformed.error()).startsWith("malformed JSON");
+        assertThat(malformed.error()).as("what and where, on one line")
+                .matches("malformed JSON: Unexpected end-of-input [^\n]* \\(line 1, column \\d+\\)");
         RpcResponse noType = signedRaw(controller, world.model, "{\"request-id\":6,\"version\":11,\"request\":\"Life\"}");
         assertThat(noType.requestId()).isEqualTo(6);
         assertThat(noType.errorCode()).isEqualTo("bad request");
@@ -207,6 +208,9 @@ class ProvisionerRpcTest {
         RpcResponse answer = controller.call("not-a-model", "Provisioner", 11, "ModelUUID", null).await().atMost(WAIT);
         assertThat(answer.errorCode()).isEqualTo("bad request");
         assertThat(answer.error()).contains("model UUID");
+        RpcResponse none = signedRaw(controller, null, "{\"request-id\":1,\"type\":\"Provisioner\",\"version\":11,"
+                + "\"request\":\"ModelUUID\"}");
+        assertThat(none.error()).isEqualTo("record key must be a model UUID, the record has none");
     }
 
     @Test

@@ -28,6 +28,8 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import dev.ferry.json.JsonErrors;
+
 /**
  * Reads ReplicationSource/ReplicationDestination records (JSON, or YAML when the record's {@code content-type}
  * header says {@code application/yaml} — or, with no header, when the value is not JSON) and
@@ -151,8 +153,7 @@ public final class ReplicationCodec {
             boolean noHeader = contentType == null || contentType.isBlank();
             tree = noHeader && !asYaml ? yamlObjectOrNull(value) : null;
             if (tree == null) {
-                throw new InvalidObjectException("cannot parse " + kind + ": "
-                        + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+                throw new InvalidObjectException("cannot parse " + kind + ": " + JsonErrors.describe(e));
             }
         }
         if (tree == null || !tree.isObject()) {

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.ferry.json.JsonErrors;
 import dev.ferry.rpc.auth.RequestSignatures;
 import dev.ferry.rpc.tag.MachineTag;
 
@@ -42,7 +43,7 @@ final class EventDecoder {
         try {
             root = value == null ? null : reader.readTree(value);
         } catch (IOException e) {
-            throw new InvalidEventException("malformed JSON: " + e.getMessage());
+            throw new InvalidEventException("malformed JSON: " + JsonErrors.describe(e));
         }
         if (root == null || !root.isObject()) {
             throw new InvalidEventException("an event must be a JSON object");
