@@ -1,5 +1,6 @@
 package dev.ferry.state.events;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ferry.rpc.Effects;
+import dev.ferry.rpc.auth.RequestSignatures;
 import dev.ferry.rpc.tag.MachineTag;
 import dev.ferry.state.MachineStore;
 import dev.ferry.stream.BatchProcessor;
@@ -28,7 +30,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * Ingests {@code juju.model.events}: validates each event against the catalogue, applies it once (event ids are
  * remembered in the same transaction), and fans machine changes out to watchers. Invalid events go to
- * {@code juju.model.events.dlq} with the reason in a header; the partition never stops.
+ * {@code juju.model.events.dlq} with the reason in a header; the partition never stops. Verdicts are remembered too,
+ * by topic, partition and offset: a poll delivered again gets the same answer for every record.
  */
 @ApplicationScoped
 public class ModelEventProcessor implements BatchProcessor {
@@ -43,6 +46,19 @@ public class ModelEventProcessor implements BatchProcessor {
     private static final String RECORD_APPLIED = """
             INSERT INTO model_event_ledger (event_id, digest)
             SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:digests AS text[])) ON CONFLICT DO NOTHING""";
+
+    private static final String FIND_VERDICTS = """
+            SELECT v.kafka_partition, v.kafka_offset, v.record_digest, v.reason FROM model_event_verdicts v
+            JOIN unnest(CAST(CAST(:partitions AS text[]) AS int[]), CAST(CAST(:offsets AS text[]) AS bigint[]))
+                 AS r(kafka_partition, kafka_offset)
+              ON v.kafka_partition = r.kafka_partition AND v.kafka_offset = r.kafka_offset
+            WHERE v.topic = :topic""";
+    private static final String RECORD_VERDICTS = """
+            INSERT INTO model_event_verdicts (topic, kafka_partition, kafka_offset, record_digest, reason)
+            SELECT :topic, * FROM unnest(CAST(CAST(:partitions AS text[]) AS int[]),
+                                         CAST(CAST(:offsets AS text[]) AS bigint[]), CAST(:digests AS text[]),
+                                         CAST(:reasons AS text[]))
+            ON CONFLICT DO NOTHING""";
 
     private final Mutiny.SessionFactory sessions;
     private final MachineStore machines;
@@ -66,9 +82,22 @@ public class ModelEventProcessor implements BatchProcessor {
         final ConsumerRecord<String, byte[]> record;
         ModelEvent event;
         String deadLetterReason;
+        /** The verdict was given when the record was first read, and is only repeated. */
+        boolean judgedBefore;
 
         Item(ConsumerRecord<String, byte[]> record) {
             this.record = record;
+        }
+
+        /** SHA-256 of the record's key and value as read (hex). */
+        String digest() {
+            byte[] key = String.valueOf(record.key()).getBytes(StandardCharsets.UTF_8);
+            byte[] value = record.value() == null ? new byte[0] : record.value();
+            byte[] both = new byte[key.length + 1 + value.length];
+            System.arraycopy(key, 0, both, 0, key.length);
+            both[key.length] = '\n';
+            System.arraycopy(value, 0, both, key.length + 1, value.length);
+            return RequestSignatures.sha256Hex(both);
         }
     }
 
@@ -90,10 +119,23 @@ public class ModelEventProcessor implements BatchProcessor {
             items.add(item);
         }
         Effects effects = new Effects();
-        List<String> ids = items.stream().filter(i -> i.event != null).map(i -> i.event.eventId()).distinct().toList();
         List<ModelEvent> newlyApplied = new ArrayList<>();
-        return sessions.withTransaction((session, tx) -> session.createNativeQuery(FIND_APPLIED, Object[].class)
-                .setParameter("ids", ids.toArray(String[]::new)).getResultList()
+        // All records of a poll come from one topic.
+        String source = records.isEmpty() ? topic : records.get(0).topic();
+        return sessions.withTransaction((session, tx) -> session.createNativeQuery(FIND_VERDICTS, Object[].class)
+                .setParameter("topic", source)
+                .setParameter("partitions", items.stream().map(i -> Integer.toString(i.record.partition()))
+                        .toArray(String[]::new))
+                .setParameter("offsets", items.stream().map(i -> Long.toString(i.record.offset()))
+                        .toArray(String[]::new))
+                .getResultList()
+                .chain(verdicts -> {
+                    repeatVerdicts(items, verdicts);
+                    List<String> ids = items.stream().filter(i -> i.event != null).map(i -> i.event.eventId())
+                            .distinct().toList();
+                    return session.createNativeQuery(FIND_APPLIED, Object[].class)
+                            .setParameter("ids", ids.toArray(String[]::new)).getResultList();
+                })
                 .chain(rows -> {
                     // Applied before: its id, and what it said (null for events recorded before digests were).
                     Map<String, String> applied = new java.util.HashMap<>();
@@ -103,14 +145,49 @@ public class ModelEventProcessor implements BatchProcessor {
                             .chain(models -> applyInOrder(session, items, applied, new HashSet<>(models), newlyApplied,
                                     effects));
                 })
-                // Dead-lettered events are not remembered: delivered again, they are judged (and dead-lettered) again.
                 .chain(() -> newlyApplied.isEmpty() ? Uni.createFrom().item(0)
                         : session.createNativeQuery(RECORD_APPLIED)
                                 .setParameter("ids", newlyApplied.stream().map(ModelEvent::eventId).toArray(String[]::new))
                                 .setParameter("digests", newlyApplied.stream().map(ModelEvent::digest)
                                         .toArray(String[]::new))
-                                .executeUpdate()))
+                                .executeUpdate())
+                .chain(() -> recordVerdicts(session, source, items)))
                 .map(ignored -> output(items, effects));
+    }
+
+    /**
+     * Records read before keep the verdict they got then: dead-lettered again with the same reason, not applied.
+     * Only the same bytes at the same place are the same record.
+     */
+    private static void repeatVerdicts(List<Item> items, List<Object[]> verdicts) {
+        Map<String, String> reasons = new java.util.HashMap<>();
+        verdicts.forEach(row -> reasons.put(((Number) row[0]).intValue() + "@" + ((Number) row[1]).longValue() + "@"
+                + row[2], (String) row[3]));
+        for (Item item : items) {
+            String reason = reasons.get(item.record.partition() + "@" + item.record.offset() + "@" + item.digest());
+            if (reason != null) {
+                item.event = null;
+                item.deadLetterReason = reason;
+                item.judgedBefore = true;
+            }
+        }
+    }
+
+    /** The verdicts given in this poll, in its transaction: a redelivery of the poll repeats them. */
+    private static Uni<Integer> recordVerdicts(Mutiny.Session session, String source, List<Item> items) {
+        List<Item> judged = items.stream().filter(i -> i.deadLetterReason != null && !i.judgedBefore).toList();
+        if (judged.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return session.createNativeQuery(RECORD_VERDICTS)
+                .setParameter("topic", source)
+                .setParameter("partitions", judged.stream().map(i -> Integer.toString(i.record.partition()))
+                        .toArray(String[]::new))
+                .setParameter("offsets", judged.stream().map(i -> Long.toString(i.record.offset()))
+                        .toArray(String[]::new))
+                .setParameter("digests", judged.stream().map(Item::digest).toArray(String[]::new))
+                .setParameter("reasons", judged.stream().map(i -> i.deadLetterReason).toArray(String[]::new))
+                .executeUpdate();
     }
 
     private Uni<Void> applyInOrder(Mutiny.Session session, List<Item> items, Map<String, String> applied,
