@@ -58,7 +58,8 @@ public class ModelEventProcessor implements BatchProcessor {
             SELECT :topic, * FROM unnest(CAST(CAST(:partitions AS text[]) AS int[]),
                                          CAST(CAST(:offsets AS text[]) AS bigint[]), CAST(:digests AS text[]),
                                          CAST(:reasons AS text[]))
-            ON CONFLICT DO NOTHING""";
+            ON CONFLICT (topic, kafka_partition, kafka_offset) DO UPDATE
+            SET record_digest = EXCLUDED.record_digest, reason = EXCLUDED.reason, decided_at = now()""";
 
     private final Mutiny.SessionFactory sessions;
     private final MachineStore machines;

@@ -56,6 +56,12 @@ class ModelEventRedeliveryTest {
         // Other bytes at a used offset (a topic created anew): judged afresh too.
         assertThat(deadLetters(process(List.of(record(1, event("machine", "changed",
                 Map.of("machine-id", "5", "life", "dead"))))))).isEmpty();
+        // And what such a record is refused for is what its own redelivery gets.
+        List<ConsumerRecord<String, byte[]>> anew = List.of(
+                record(1, event("machine", "changed", Map.of("machine-id", "6", "life", "dying"))),
+                record(2, event("machine", "added", Map.of("machine-id", "6", "base", "ubuntu@22.04"))));
+        assertThat(deadLetters(process(anew))).containsExactly("no machine \"6\" to change");
+        assertThat(deadLetters(process(anew))).containsExactly("no machine \"6\" to change");
     }
 
     private List<ProducerRecord<String, byte[]>> process(List<ConsumerRecord<String, byte[]>> records)
