@@ -67,7 +67,9 @@ public class RequestLedger {
                  AS r(caller text, correlation_id text, response text, effects jsonb, request_digest text)
             ON CONFLICT (caller, correlation_id) DO NOTHING""";
 
-    private static final String FORGET = "DELETE FROM rpc_ledger WHERE answered_at < now() - CAST(:age AS interval)";
+    // The age travels as text: a parameter the server takes for an interval refuses a Java string.
+    private static final String FORGET =
+            "DELETE FROM rpc_ledger WHERE answered_at < now() - CAST(CAST(:age AS text) AS interval)";
 
     private final ObjectMapper mapper;
 
