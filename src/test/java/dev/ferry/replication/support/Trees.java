@@ -19,7 +19,7 @@ public final class Trees {
     private Trees() {
     }
 
-    /** A tree with nested directories, modes, an owner change, an empty directory and (optionally) a symlink. */
+    /** A tree with nested directories, modes, an owner change, an empty directory and (optionally) symlinks. */
     public static void populate(Path root, long seed, int files, boolean symlinks) throws IOException {
         Random random = new Random(seed);
         Files.createDirectories(root.resolve("a/b/c"));
@@ -46,6 +46,9 @@ public final class Trees {
         Files.setAttribute(root.resolve("owned.txt"), "unix:gid", 4343);
         if (symlinks) {
             Files.createSymbolicLink(root.resolve("link-to-run"), Path.of("a/run.sh"));
+            // Targets are data: copied as they are, even those leading out of the tree.
+            Files.createSymbolicLink(root.resolve("absolute-link"), Path.of("/etc/hostname"));
+            Files.createSymbolicLink(root.resolve("a/b/link-up-and-out"), Path.of("../../../elsewhere/file"));
         }
     }
 

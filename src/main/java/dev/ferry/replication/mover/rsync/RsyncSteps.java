@@ -25,13 +25,17 @@ public final class RsyncSteps {
     /**
      * The destination daemon's configuration: VolSync's settings, then {@code globals}; a {@code data} module (the
      * volume) and a {@code control} module whose post-transfer hook ends the destination; {@code moduleSettings}
-     * (authentication, say) in both. Run by root, the daemon writes as root (it would otherwise be "nobody").
+     * (authentication, say) in both. Run by root, the daemon writes as root (it would otherwise be "nobody"), and
+     * the data module is a chroot: outside one, a daemon rewrites the targets of the symlinks it receives (drops a
+     * leading {@code /}, and the {@code ..} that climb above the volume), where {@code rsync -a}, and VolSync's rsync
+     * over ssh, keep them as they are. Not root, it cannot chroot, and the targets are rewritten.
      */
     public static String daemonConfig(String globals, Path data, Path control, Path hook, String moduleSettings) {
         boolean root = "root".equals(System.getProperty("user.name"));
         return "use chroot = false\nnumeric ids = true\nmunge symlinks = false\nreverse lookup = false\n" + globals
                 + (root ? "uid = 0\ngid = 0\n" : "")
-                + "[data]\npath = " + data + "\nread only = false\n" + moduleSettings
+                + "[data]\npath = " + data + "\nread only = false\n" + (root ? "use chroot = true\n" : "")
+                + moduleSettings
                 + "[control]\npath = " + control + "\nread only = false\n" + moduleSettings
                 + "post-xfer exec = " + hook + "\n";
     }
