@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -141,6 +142,19 @@ public final class ReplicationCodec {
         checkSchedule(destination.spec().trigger());
         return new ReplicationDestination(ReplicationObject.API_VERSION, ReplicationDestination.KIND, meta,
                 destination.spec(), null);
+    }
+
+    /**
+     * The uid a record names, read on its own from a record that may be invalid otherwise (so that an object stored
+     * as invalid keeps its identity); empty when the record cannot be read as an object of that kind, or names none.
+     */
+    public Optional<String> namedUid(String kind, byte[] value, String contentType) {
+        try {
+            JsonNode uid = readTree(value, contentType, kind).path("metadata").path("uid");
+            return uid.isTextual() && !uid.asText().isEmpty() ? Optional.of(uid.asText()) : Optional.empty();
+        } catch (InvalidObjectException e) {
+            return Optional.empty();
+        }
     }
 
     private ObjectNode readTree(byte[] value, String contentType, String kind) throws InvalidObjectException {

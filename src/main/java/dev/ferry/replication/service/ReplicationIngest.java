@@ -103,7 +103,7 @@ public class ReplicationIngest {
             ObjectNode minimal = codec.mapper().createObjectNode().put("apiVersion", ReplicationObject.API_VERSION)
                     .put("kind", ref.kind());
             minimal.putObject("metadata").put("name", ref.name()).put("namespace", ref.namespace());
-            return new Accepted(minimal.toString(), e.getMessage(), Optional.empty());
+            return new Accepted(minimal.toString(), e.getMessage(), codec.namedUid(ref.kind(), value, contentType));
         }
     }
 

@@ -310,6 +310,32 @@ class ReplicationKafkaTest {
     }
 
     @Test
+    void givenAnInvalidObjectNamingItsUid_whenStored_thenItKeepsThatUid_andAnotherUidIsAnotherObject()
+            throws Exception {
+        String namespace = ns + "-invaliduid";
+        String key = namespace + "/app";
+        String first = "first-" + UUID.randomUUID().toString().substring(0, 8);
+        produce("volsync.replication-sources", key, "{\"apiVersion\":\"volsync.backube/v1alpha1\","
+                + "\"kind\":\"ReplicationSource\",\"metadata\":{\"uid\":\"" + first + "\"},"
+                + "\"spec\":{\"paused\":\"true\"}}", null);
+        JsonNode refused = await().atMost(Duration.ofSeconds(60)).until(() -> latestStatus(key).orElse(null),
+                st -> st != null && !st.isNull() && "False".equals(st.path("status").path("conditions").path(0)
+                        .path("status").asText()));
+        assertThat(refused.path("metadata").path("uid").asText()).as("the uid the invalid record named")
+                .isEqualTo(first);
+
+        String second = "second-" + UUID.randomUUID().toString().substring(0, 8);
+        produce("volsync.replication-sources", key, "{\"apiVersion\":\"volsync.backube/v1alpha1\","
+                + "\"kind\":\"ReplicationSource\",\"metadata\":{\"uid\":\"" + second + "\"},"
+                + manualRcloneSpec(namespace) + "}", null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> latestStatus(key).orElse(null),
+                st -> st != null && !st.isNull() && second.equals(st.path("metadata").path("uid").asText())
+                        && "go".equals(st.path("status").path("lastManualSync").asText()));
+        assertThat(statuses.stream().filter(r -> key.equals(r.key())).anyMatch(r -> r.value() == null))
+                .as("another uid: the invalid object was deleted first").isTrue();
+    }
+
+    @Test
     void givenASecondInstanceJoiningTheGroup_whenThePartitionsAreShared_thenEachObjectRunsOnlyWhereItsPartitionIs()
             throws Exception {
         String namespace = ns + "-share";
