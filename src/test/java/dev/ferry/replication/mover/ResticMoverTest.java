@@ -221,6 +221,23 @@ class ResticMoverTest {
     }
 
     @Test
+    void givenAWrongPassword_whenBackingUp_thenTheJobFailsAsVolSyncsExistenceCheckDoes() throws Exception {
+        Files.writeString(cluster.pvc(NS, "data").resolve("f.txt"), "x");
+        ProcessBuilder init = new ProcessBuilder("restic", "init").redirectErrorStream(true);
+        init.environment().put("RESTIC_REPOSITORY", repository.toString());
+        init.environment().put("RESTIC_PASSWORD", "right");
+        Process initialising = init.start();
+        initialising.getInputStream().readAllBytes();
+        assertThat(initialising.waitFor()).as("restic init").isZero();
+        cluster.secret(NS, "wrong", Map.of("RESTIC_REPOSITORY", repository.toString(), "RESTIC_PASSWORD", "wrong"));
+        ReplicationSource rs = sourceWith("wrong");
+        cluster.reconcileUntil(rs, s -> s.latestMoverStatus != null
+                && MoverStatus.FAILED.equals(s.latestMoverStatus.result()), Duration.ofSeconds(120));
+        assertThat(rs.status().latestMoverStatus.logs()).contains("Fatal: wrong password or no key found")
+                .contains("ERROR: failure checking existence of repository");
+    }
+
+    @Test
     void givenACustomCaAndGcsCredentials_whenBackingUp_thenEveryResticCommandGetsThemAsVolSyncPassesThem()
             throws Exception {
         Path tools = Files.createDirectories(base.resolve("recording-restic"));

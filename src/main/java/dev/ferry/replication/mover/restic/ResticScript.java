@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,6 +40,9 @@ final class ResticScript {
 
     static final String HOST = "volsync";
     private static final String NO_REPOSITORY = "Is there a repository at the following location";
+    /** What restic prints once the repository is open and the backup begins. */
+    private static final Pattern STARTED = Pattern.compile("(?m)^(no parent snapshot found|using parent snapshot)",
+            Pattern.CASE_INSENSITIVE);
     private static final Set<String> PASSED_KEYS = Set.of("RESTIC_COMPRESSION", "RESTIC_PACK_SIZE",
             "RESTIC_READ_CONCURRENCY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
             "AWS_DEFAULT_REGION", "ST_AUTH", "ST_USER", "ST_KEY", "B2_ACCOUNT_ID", "B2_ACCOUNT_KEY",
@@ -170,8 +174,9 @@ final class ResticScript {
     /**
      * VolSync's backup: make sure the repository exists, back up, then forget per the retain policy. VolSync checks
      * the repository with a {@code restic snapshots} first; here the backup itself is that check (it fails with the
-     * same "no repository" text, and then the repository is initialised and the backup run again), which saves one
-     * opening of the repository per sync (a key derivation: about 0.5 s, measured) with the same outcome.
+     * same "no repository" text, and then the repository is initialised and the backup run again; a backup that fails
+     * before it starts is the check failing, with VolSync's words and code 3), which saves one opening of the
+     * repository per sync (a key derivation: about 0.5 s, measured) with the same outcome.
      */
     private static int backup(JobContext ctx, List<String> restic, Map<String, String> env, Path data)
             throws Exception {
@@ -185,6 +190,12 @@ final class ResticScript {
             exit = ctx.exec(backup, env, data);
         }
         if (!exit.ok()) {
+            if (!STARTED.matcher(exit.output()).find()) {
+                // It failed before backing anything up: opening or locking the repository, where VolSync's
+                // existence check (restic snapshots) would have failed, and failed with these words and code.
+                ctx.log("ERROR: failure checking existence of repository");
+                return 3;
+            }
             return exit.code();
         }
         String forget = env.getOrDefault("FORGET_OPTIONS", "").strip();
