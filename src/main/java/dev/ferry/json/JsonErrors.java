@@ -20,16 +20,20 @@ public final class JsonErrors {
     }
 
     public static String describe(IOException e) {
-        String text = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        String text = e.getMessage();
+        String at = "";
+        if (e instanceof JsonProcessingException parse) {
+            text = parse.getOriginalMessage();
+            JsonLocation location = parse.getLocation();
+            if (location != null && location.getLineNr() > 0) {
+                at = " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+            }
+        }
         if (text == null) {
             text = e.getClass().getSimpleName();
         }
         text = SOURCE.matcher(text).replaceAll(m -> Matcher.quoteReplacement(
                 m.group(1) == null ? "the input" : "line " + m.group(1) + ", column " + m.group(2)));
-        JsonLocation at = e instanceof JsonProcessingException j ? j.getLocation() : null;
-        if (at != null && at.getLineNr() > 0) {
-            text += " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-        }
-        return text.replaceAll("\\s*\\R\\s*", " ").strip();
+        return (text + at).replaceAll("\\s*\\R\\s*", " ").strip();
     }
 }

@@ -236,8 +236,8 @@ public class RpcRequestProcessor implements BatchProcessor {
         item.store = true;
         if (!ModelTag.isValidUuid(item.record.key())) {
             item.response = codec.error(codec.peekRequestId(item.record.value()),
-                    RpcException.badRequest(item.record.key() == null ? "record key must be a model UUID, the record has none"
-                            : "record key must be a model UUID, got \"" + item.record.key() + "\""));
+                    RpcException.badRequest("record key must be a model UUID, " + (item.record.key() == null
+                            ? "the record has none" : "got \"" + item.record.key() + "\"")));
             return;
         }
         if (item.replyToRefused) {

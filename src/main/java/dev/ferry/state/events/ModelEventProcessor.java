@@ -125,10 +125,8 @@ public class ModelEventProcessor implements BatchProcessor {
         String source = records.isEmpty() ? topic : records.get(0).topic();
         return sessions.withTransaction((session, tx) -> session.createNativeQuery(FIND_VERDICTS, Object[].class)
                 .setParameter("topic", source)
-                .setParameter("partitions", items.stream().map(i -> Integer.toString(i.record.partition()))
-                        .toArray(String[]::new))
-                .setParameter("offsets", items.stream().map(i -> Long.toString(i.record.offset()))
-                        .toArray(String[]::new))
+                .setParameter("partitions", partitions(items))
+                .setParameter("offsets", offsets(items))
                 .getResultList()
                 .chain(verdicts -> {
                     repeatVerdicts(items, verdicts);
@@ -161,14 +159,18 @@ public class ModelEventProcessor implements BatchProcessor {
      * Only the same bytes at the same place are the same record.
      */
     private static void repeatVerdicts(List<Item> items, List<Object[]> verdicts) {
-        Map<String, String> reasons = new java.util.HashMap<>();
-        verdicts.forEach(row -> reasons.put(((Number) row[0]).intValue() + "@" + ((Number) row[1]).longValue() + "@"
-                + row[2], (String) row[3]));
+        if (verdicts.isEmpty()) {
+            return;
+        }
+        // Place → {digest, reason}; a record is hashed only when its place has a verdict.
+        Map<String, Object[]> byPlace = new java.util.HashMap<>();
+        verdicts.forEach(row -> byPlace.put(((Number) row[0]).intValue() + "@" + ((Number) row[1]).longValue(),
+                new Object[] {row[2], row[3]}));
         for (Item item : items) {
-            String reason = reasons.get(item.record.partition() + "@" + item.record.offset() + "@" + item.digest());
-            if (reason != null) {
+            Object[] verdict = byPlace.get(item.record.partition() + "@" + item.record.offset());
+            if (verdict != null && verdict[0].equals(item.digest())) {
                 item.event = null;
-                item.deadLetterReason = reason;
+                item.deadLetterReason = (String) verdict[1];
                 item.judgedBefore = true;
             }
         }
@@ -182,13 +184,21 @@ public class ModelEventProcessor implements BatchProcessor {
         }
         return session.createNativeQuery(RECORD_VERDICTS)
                 .setParameter("topic", source)
-                .setParameter("partitions", judged.stream().map(i -> Integer.toString(i.record.partition()))
-                        .toArray(String[]::new))
-                .setParameter("offsets", judged.stream().map(i -> Long.toString(i.record.offset()))
-                        .toArray(String[]::new))
+                .setParameter("partitions", partitions(judged))
+                .setParameter("offsets", offsets(judged))
                 .setParameter("digests", judged.stream().map(Item::digest).toArray(String[]::new))
                 .setParameter("reasons", judged.stream().map(i -> i.deadLetterReason).toArray(String[]::new))
                 .executeUpdate();
+    }
+
+    /** The records' partitions, as text for the statements' arrays. */
+    private static String[] partitions(List<Item> items) {
+        return items.stream().map(i -> Integer.toString(i.record.partition())).toArray(String[]::new);
+    }
+
+    /** The records' offsets, as text for the statements' arrays. */
+    private static String[] offsets(List<Item> items) {
+        return items.stream().map(i -> Long.toString(i.record.offset())).toArray(String[]::new);
     }
 
     private Uni<Void> applyInOrder(Mutiny.Session session, List<Item> items, Map<String, String> applied,
