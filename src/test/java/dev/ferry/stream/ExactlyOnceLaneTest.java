@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
@@ -156,6 +157,10 @@ class ExactlyOnceLaneTest {
             assertExactlyOnceInOrder(topics.runAndRead(new Echo(), 100, sent.size()), sent);
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
                 assertThat(members(admin, topics.group())).as("static members while running").hasSize(2);
+                // A member stopped while the group rebalances has no member id to leave with: its session times
+                // out as before. Stopped once the group is stable, both leave.
+                Awaitility.await().atMost(WAIT).until(() -> admin.describeConsumerGroups(List.of(topics.group())).all()
+                        .get().get(topics.group()).groupState() == GroupState.STABLE);
                 topics.lanes.stop();
                 Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                         assertThat(members(admin, topics.group())).as("members once stopped").isEmpty());
