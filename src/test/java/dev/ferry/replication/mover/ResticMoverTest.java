@@ -114,10 +114,7 @@ class ResticMoverTest {
         long incremental = addedBytes(rs.status().latestMoverStatus.logs());
         System.out.printf("restic bytes added: full %d, after a change %d%n", full, incremental);
         assertThat(incremental).isLessThan(full / 10);
-        ProcessBuilder counting = new ProcessBuilder("restic", "snapshots", "--json");
-        counting.environment().put("RESTIC_REPOSITORY", repository.toString());
-        counting.environment().put("RESTIC_PASSWORD", "correct horse battery staple");
-        String json = new String(counting.start().getInputStream().readAllBytes());
+        String json = restic("snapshots", "--json");
         assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).size())
                 .as("retain.daily=2 keeps one snapshot per day, so one of three remains").isEqualTo(1);
 
@@ -135,11 +132,14 @@ class ResticMoverTest {
     }
 
     @Test
-    void givenTheCopyMethodChanges_whenBackedUpAgain_thenTheDefaultRetainStillKeepsOneSnapshot() throws Exception {
-        Files.writeString(cluster.pvc(NS, "data").resolve("a.txt"), "a\n");
+    void givenTheCopyMethodChanges_whenBackedUpAgain_thenOnePathEndingInDataIsRecordedAndOneSnapshotKept()
+            throws Exception {
+        // Not named data: VolSync's restore picks snapshots whose path contains /data, which a volume named data
+        // would give whatever Ferry recorded.
+        Files.writeString(cluster.pvc(NS, "app-volume").resolve("a.txt"), "a\n");
         ReplicationSource rs = null;
         for (String method : List.of("Direct", "Clone")) {
-            ReplicationSource next = LocalCluster.source(NS, "app", new ReplicationSourceSpec("data",
+            ReplicationSource next = LocalCluster.source(NS, "app", new ReplicationSourceSpec("app-volume",
                     new TriggerSpec(null, method), null, null, null, new ResticSourceSpec(method, null, null, null,
                             null, "restic-config", null, null, null, null, null, null, null, null, null, null, null),
                     null, null, null));
@@ -149,13 +149,39 @@ class ResticMoverTest {
             rs = next;
             cluster.reconcileUntil(rs, s -> synced(s, method), Duration.ofSeconds(60));
         }
-        ProcessBuilder listing = new ProcessBuilder("restic", "snapshots", "--json");
-        listing.environment().put("RESTIC_REPOSITORY", repository.toString());
-        listing.environment().put("RESTIC_PASSWORD", "correct horse battery staple");
+        assertThat(rs.status().latestMoverStatus.logs())
+                .as("the Clone's backup finds the Direct one's snapshot as its parent: the same path was recorded")
+                .contains("using parent snapshot");
         com.fasterxml.jackson.databind.JsonNode snapshots = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(listing.start().getInputStream());
-        assertThat(snapshots).as("two backups of two directories, keep-last 1 over them both").hasSize(1);
-        assertThat(snapshots.get(0).path("paths").get(0).asText()).endsWith("volsync-app-src");
+                .readTree(restic("snapshots", "--json"));
+        assertThat(snapshots).as("two backups, keep-last 1 over them both").hasSize(1);
+        Path recorded = base.resolve("volumes").resolve(NS).resolve("volsync-app-cache").resolve("data");
+        assertThat(snapshots.get(0).path("paths").get(0).asText()).isEqualTo(recorded.toString());
+        String shortId = snapshots.get(0).path("short_id").asText();
+        assertThat(restic("snapshots").lines().filter(row -> row.contains("/data")))
+                .as("VolSync's restore lists the snapshots and picks the rows containing /data")
+                .anySatisfy(row -> assertThat(row).startsWith(shortId));
+    }
+
+    /** The output of a restic command that must succeed on the test's repository. */
+    private String restic(String... args) throws Exception {
+        Ran ran = restic(repository, "correct horse battery staple", args);
+        assertThat(ran.code()).as("restic %s", List.of(args)).isZero();
+        return ran.output();
+    }
+
+    record Ran(int code, String output) {
+    }
+
+    /** A restic command on {@code repository} opened with {@code password}: its code and standard output. */
+    static Ran restic(Path repository, String password, String... args) throws Exception {
+        ProcessBuilder command = new ProcessBuilder(new java.util.ArrayList<>(List.of("restic")));
+        command.command().addAll(List.of(args));
+        command.environment().put("RESTIC_REPOSITORY", repository.toString());
+        command.environment().put("RESTIC_PASSWORD", password);
+        Process process = command.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(process.getInputStream().readAllBytes());
+        return new Ran(process.waitFor(), out);
     }
 
     @Test
@@ -201,12 +227,7 @@ class ResticMoverTest {
     }
 
     static boolean opens(Path repository, String password) throws Exception {
-        ProcessBuilder restic = new ProcessBuilder("restic", "cat", "config").redirectErrorStream(true);
-        restic.environment().put("RESTIC_REPOSITORY", repository.toString());
-        restic.environment().put("RESTIC_PASSWORD", password);
-        Process process = restic.start();
-        process.getInputStream().readAllBytes();
-        return process.waitFor() == 0;
+        return restic(repository, password, "cat", "config").code() == 0;
     }
 
     @Test
@@ -223,12 +244,7 @@ class ResticMoverTest {
     @Test
     void givenAWrongPassword_whenBackingUp_thenTheJobFailsAsVolSyncsExistenceCheckDoes() throws Exception {
         Files.writeString(cluster.pvc(NS, "data").resolve("f.txt"), "x");
-        ProcessBuilder init = new ProcessBuilder("restic", "init").redirectErrorStream(true);
-        init.environment().put("RESTIC_REPOSITORY", repository.toString());
-        init.environment().put("RESTIC_PASSWORD", "right");
-        Process initialising = init.start();
-        initialising.getInputStream().readAllBytes();
-        assertThat(initialising.waitFor()).as("restic init").isZero();
+        assertThat(restic(repository, "right", "init").code()).as("restic init").isZero();
         cluster.secret(NS, "wrong", Map.of("RESTIC_REPOSITORY", repository.toString(), "RESTIC_PASSWORD", "wrong"));
         ReplicationSource rs = sourceWith("wrong");
         cluster.reconcileUntil(rs, s -> s.latestMoverStatus != null

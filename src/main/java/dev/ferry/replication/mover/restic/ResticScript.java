@@ -1,9 +1,11 @@
 package dev.ferry.replication.mover.restic;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -15,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -64,7 +67,7 @@ final class ResticScript {
             }
         });
         env.put("FORGET_OPTIONS", forget);
-        env.put("RESTIC_CACHE_DIR", cache.toString());
+        env.put("RESTIC_CACHE_DIR", cacheDirectory(cache).toString());
         env.put("RESTORE_AS_OF", restoreAsOf == null ? "" : restoreAsOf);
         env.put("SELECT_PREVIOUS", String.valueOf(previous));
         env.put("RESTIC_PROGRESS_FPS", "0.1");
@@ -88,7 +91,7 @@ final class ResticScript {
         Map<String, String> vars = environment(repository, cache, forget, restoreAsOf, previous, privileged);
         return new JobSpec(owner.namespace(), jobName, owner, true, ResticSourceMover.BACKOFF_LIMIT, paused ? 0 : 1,
                 template(operations, data, cache, repositoryName, caSpec, vars),
-                script(env.settings(), operations, data, vars, ca,
+                script(env.settings(), operations, data, cache, vars, ca,
                         Optional.ofNullable(repository.get("GOOGLE_APPLICATION_CREDENTIALS"))));
     }
 
@@ -108,8 +111,8 @@ final class ResticScript {
      * {@code gcsCredentials}: the repository secret's {@code GOOGLE_APPLICATION_CREDENTIALS}, which VolSync mounts as
      * a file and names in that variable.
      */
-    private static JobScript script(MoverSettings settings, List<String> operations, Path data, Map<String, String> vars,
-            Optional<byte[]> ca, Optional<byte[]> gcsCredentials) {
+    private static JobScript script(MoverSettings settings, List<String> operations, Path data, Path cache,
+            Map<String, String> vars, Optional<byte[]> ca, Optional<byte[]> gcsCredentials) {
         return ctx -> {
             Map<String, String> env = new TreeMap<>(vars);
             List<String> restic = new ArrayList<>(List.of(settings.resticBinary()));
@@ -138,7 +141,7 @@ final class ResticScript {
                             ctx.log("== Directory is empty skipping backup ===");
                             return 0;
                         }
-                        rc = backup(ctx, restic, env, data);
+                        rc = backup(ctx, restic, env, data, cache);
                     }
                     case "prune" -> rc = ctx.exec(command(restic, "prune"), env, data).code();
                     case "restore" -> rc = restore(ctx, settings, restic, env, data);
@@ -178,16 +181,18 @@ final class ResticScript {
      * before it starts is the check failing, with VolSync's words and code 3), which saves one opening of the
      * repository per sync (a key derivation: about 0.5 s, measured) with the same outcome.
      */
-    private static int backup(JobContext ctx, List<String> restic, Map<String, String> env, Path data)
+    private static int backup(JobContext ctx, List<String> restic, Map<String, String> env, Path data, Path cache)
             throws Exception {
         List<String> backup = command(restic, "backup", "--host", HOST, "--exclude=lost+found", ".");
-        JobContext.Exit exit = ctx.exec(backup, env, data);
+        Map<String, String> backupEnv = new TreeMap<>(env);
+        backupEnv.put("PWD", recordedPath(cache, data).toString());
+        JobContext.Exit exit = ctx.exec(backup, backupEnv, data);
         if (!exit.ok() && exit.output().contains(NO_REPOSITORY)) {
             int rc = ctx.exec(command(restic, "init"), env, data).code();
             if (rc != 0) {
                 return rc;
             }
-            exit = ctx.exec(backup, env, data);
+            exit = ctx.exec(backup, backupEnv, data);
         }
         if (!exit.ok()) {
             if (!STARTED.matcher(exit.output()).find()) {
@@ -201,13 +206,39 @@ final class ResticScript {
         String forget = env.getOrDefault("FORGET_OPTIONS", "").strip();
         if (!forget.isEmpty()) {
             // VolSync's snapshots all have the path /data, so its forget (grouping by host and paths) sees one
-            // group. Ferry's paths are the volumes' directories, which change with copyMethod, sourcePVC or the
-            // volumes root: grouping by host alone keeps the policy applying to every snapshot of the object.
+            // group. Ferry's path is one per object too, but not VolSync's, nor what Ferry recorded before it kept
+            // a link (the volume's directory), and it moves with the volumes root: grouping by host alone keeps the
+            // policy applying to every snapshot of the repository, as VolSync's one group does.
             List<String> command = command(restic, "forget", "--host", HOST, "--group-by", "host");
             command.addAll(List.of(forget.split("\\s+")));
             return ctx.exec(command, env, data).code();
         }
         return 0;
+    }
+
+    /**
+     * restic's cache in the object's cache volume: a directory of it rather than the volume itself (VolSync's
+     * {@code /cache}), because restic leaves its cache out of every backup and the volume also holds the link of
+     * {@link #recordedPath}.
+     */
+    static Path cacheDirectory(Path cacheVolume) {
+        return cacheVolume.resolve("restic");
+    }
+
+    /**
+     * The path a backup records as its snapshot's: {@code <cache volume>/data}, a link to the volume. VolSync's
+     * snapshots record {@code /data}, where its pod mounts the volume; restic takes the working directory from
+     * {@code PWD} when that names it (Go's {@code os.Getwd}), so the path is one per object whatever
+     * {@code copyMethod} or {@code sourcePVC} (restic finds its parent snapshot after they change instead of reading
+     * the whole volume again), and ends in {@code /data} as VolSync's restore, picking the snapshots whose path
+     * contains {@code /data}, needs. The link is replaced in one rename: a job killed halfway leaves the old one.
+     */
+    static Path recordedPath(Path cacheVolume, Path data) throws IOException {
+        Path link = cacheVolume.resolve("data");
+        Path fresh = cacheVolume.resolve(".data-" + UUID.randomUUID());
+        Files.createSymbolicLink(fresh, data);
+        Files.move(fresh, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return link;
     }
 
     /**
