@@ -2,12 +2,13 @@ package dev.ferry.rpc.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.junit.jupiter.api.Test;
 
+import dev.ferry.state.NativeSql;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import jakarta.inject.Inject;
@@ -41,14 +42,10 @@ class LedgerJanitorTest {
     }
 
     private void answered(String caller, String id, String age) throws Throwable {
-        VertxContextSupport.subscribeAndAwait(() -> sessions.withTransaction(session -> session
-                .createNativeQuery(INSERT).setParameter("caller", caller).setParameter("id", id)
-                .setParameter("age", age).executeUpdate()));
+        NativeSql.update(sessions, INSERT, Map.of("caller", caller, "id", id, "age", age));
     }
 
     private long stored(String caller, String id) throws Throwable {
-        List<?> rows = VertxContextSupport.subscribeAndAwait(() -> sessions.withSession(session -> session
-                .createNativeQuery(COUNT).setParameter("caller", caller).setParameter("id", id).getResultList()));
-        return ((Number) rows.get(0)).longValue();
+        return NativeSql.count(sessions, COUNT, Map.of("caller", caller, "id", id));
     }
 }
