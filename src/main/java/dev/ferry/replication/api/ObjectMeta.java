@@ -16,6 +16,11 @@ public record ObjectMeta(String name, String namespace, String uid, Long generat
         return new ObjectMeta(name, namespace, uid, generation, resourceVersion, created, labels, annotations);
     }
 
+    /** Who the object is, without what it carries besides (labels, annotations, resourceVersion). */
+    public ObjectMeta identity() {
+        return new ObjectMeta(name, namespace, uid, generation, null, creationTimestamp, null, null);
+    }
+
     public ObjectMeta withGeneration(long generation) {
         return new ObjectMeta(name, namespace, uid, generation, resourceVersion, creationTimestamp, labels,
                 annotations);

@@ -1,6 +1,9 @@
 package dev.ferry.replication.api;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -12,6 +15,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -96,6 +101,11 @@ public final class ReplicationCodec {
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
     }
 
+    /** The API server's limit on an object's annotations, keys and values together. */
+    static final int MAX_ANNOTATIONS_BYTES = 256 * 1024;
+    /** The longest uid kept: Kubernetes' are 36 characters, and a uid goes into every status of its object. */
+    static final int MAX_UID_LENGTH = 128;
+
     /** Fields of type {@code resource.Quantity}, which the CRD takes as a string or a number. */
     private static final Set<String> QUANTITIES = Set.of("capacity", "cacheCapacity", "configCapacity");
 
@@ -123,6 +133,7 @@ public final class ReplicationCodec {
     public ReplicationSource readSource(ObjectKey key, byte[] value, String contentType)
             throws InvalidObjectException {
         ObjectNode tree = readTree(value, contentType, ReplicationSource.KIND);
+        checkStorable(tree, "");
         ReplicationSource source = convert(tree, ReplicationSource.class);
         ObjectMeta meta = checkMetadata(key, source.metadata());
         checkSchedule(source.spec().trigger());
@@ -137,6 +148,7 @@ public final class ReplicationCodec {
     public ReplicationDestination readDestination(ObjectKey key, byte[] value, String contentType)
             throws InvalidObjectException {
         ObjectNode tree = readTree(value, contentType, ReplicationDestination.KIND);
+        checkStorable(tree, "");
         ReplicationDestination destination = convert(tree, ReplicationDestination.class);
         ObjectMeta meta = checkMetadata(key, destination.metadata());
         checkSchedule(destination.spec().trigger());
@@ -151,21 +163,23 @@ public final class ReplicationCodec {
     public Optional<String> namedUid(String kind, byte[] value, String contentType) {
         try {
             JsonNode uid = readTree(value, contentType, kind).path("metadata").path("uid");
-            return uid.isTextual() && !uid.asText().isEmpty() ? Optional.of(uid.asText()) : Optional.empty();
+            return uid.isTextual() && !uid.asText().isEmpty() && uid.asText().length() <= MAX_UID_LENGTH
+                    && StorableText.firstUnstorable(uid.asText()) < 0 ? Optional.of(uid.asText()) : Optional.empty();
         } catch (InvalidObjectException e) {
             return Optional.empty();
         }
     }
 
     private ObjectNode readTree(byte[] value, String contentType, String kind) throws InvalidObjectException {
+        checkUtf8(value, kind);
         JsonNode tree;
         boolean asYaml = isYaml(contentType, value);
         try {
-            tree = (asYaml ? yaml : json).readTree(value);
+            tree = readOne(asYaml ? yaml : json, value, kind);
         } catch (IOException e) {
             // Read as JSON for want of a header: flow-style YAML starts with "{" too.
             boolean noHeader = contentType == null || contentType.isBlank();
-            tree = noHeader && !asYaml ? yamlObjectOrNull(value) : null;
+            tree = noHeader && !asYaml ? yamlObjectOrNull(value, kind) : null;
             if (tree == null) {
                 throw new InvalidObjectException("cannot parse " + kind + ": " + JsonErrors.describe(e));
             }
@@ -193,12 +207,71 @@ public final class ReplicationCodec {
         return object;
     }
 
-    private ObjectNode yamlObjectOrNull(byte[] value) {
+    private ObjectNode yamlObjectOrNull(byte[] value, String kind) throws InvalidObjectException {
         try {
-            JsonNode node = yaml.readTree(value);
+            JsonNode node = readOne(yaml, value, kind);
             return node instanceof ObjectNode object ? object : null;
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /**
+     * The record's one document; a second (YAML's {@code ---}, or JSON values one after another) is refused. An empty
+     * YAML document after it (a closing {@code ---}) is nothing.
+     */
+    private static JsonNode readOne(ObjectMapper mapper, byte[] value, String kind)
+            throws IOException, InvalidObjectException {
+        try (JsonParser parser = mapper.createParser(value)) {
+            JsonNode tree = mapper.readTree(parser);
+            JsonToken next = parser.nextToken();
+            while (next == JsonToken.VALUE_NULL && mapper.getFactory() instanceof YAMLFactory) {
+                next = parser.nextToken();
+            }
+            if (next != null) {
+                throw new InvalidObjectException("cannot parse " + kind
+                        + ": the record holds more than one document, where it must hold one object");
+            }
+            return tree;
+        }
+    }
+
+    private static void checkUtf8(byte[] value, String kind) throws InvalidObjectException {
+        ByteBuffer in = ByteBuffer.wrap(value);
+        CoderResult result = StandardCharsets.UTF_8.newDecoder().decode(in, CharBuffer.allocate(value.length), true);
+        if (result.isError()) {
+            throw new InvalidObjectException(String.format(Locale.ROOT, "cannot parse %s: not UTF-8 (byte 0x%02x at "
+                    + "offset %d)", kind, value[in.position()] & 0xff, in.position()));
+        }
+    }
+
+    /**
+     * Refuses a string PostgreSQL cannot keep (see {@link StorableText}), in a value or a field name, naming where:
+     * stored, it would fail every attempt and hold up the records after it.
+     */
+    private static void checkStorable(JsonNode node, String path) throws InvalidObjectException {
+        if (node.isTextual()) {
+            checkStorable(node.textValue(), path);
+        } else if (node.isObject()) {
+            for (var field : node.properties()) {
+                String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                checkStorable(field.getKey(), fieldPath);
+                checkStorable(field.getValue(), fieldPath);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                checkStorable(node.get(i), path + "[" + i + "]");
+            }
+        }
+    }
+
+    private static void checkStorable(String text, String path) throws InvalidObjectException {
+        int at = StorableText.firstUnstorable(text);
+        if (at >= 0) {
+            char c = text.charAt(at);
+            throw new InvalidObjectException(StorableText.of(path) + ": Invalid value: contains "
+                    + (c == '\0' ? "a NUL character" : "half of a surrogate pair")
+                    + String.format(Locale.ROOT, " (\\u%04x), which cannot be stored", (int) c));
         }
     }
 
@@ -280,8 +353,24 @@ public final class ReplicationCodec {
             throw new InvalidObjectException("metadata.namespace: Invalid value: \"" + m.namespace()
                     + "\": does not match the record key " + key);
         }
+        if (m.annotations() != null) {
+            long size = m.annotations().entrySet().stream().mapToLong(e -> utf8Length(e.getKey())
+                    + utf8Length(e.getValue())).sum();
+            if (size > MAX_ANNOTATIONS_BYTES) {
+                throw new InvalidObjectException("metadata.annotations: Too long: must have at most "
+                        + MAX_ANNOTATIONS_BYTES + " bytes");
+            }
+        }
+        if (m.uid() != null && m.uid().length() > MAX_UID_LENGTH) {
+            throw new InvalidObjectException("metadata.uid: Too long: must have at most " + MAX_UID_LENGTH
+                    + " characters");
+        }
         return new ObjectMeta(key.name(), key.namespace(), m.uid(), m.generation(), m.resourceVersion(),
                 m.creationTimestamp(), m.labels(), m.annotations());
+    }
+
+    private static long utf8Length(String text) {
+        return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static void checkSchedule(TriggerSpec trigger) throws InvalidObjectException {

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.ferry.replication.api.Condition;
 import dev.ferry.replication.api.InvalidObjectException;
 import dev.ferry.replication.api.ObjectKey;
 import dev.ferry.replication.api.ObjectMeta;
@@ -21,10 +22,12 @@ import dev.ferry.replication.api.ReplicationCodec;
 import dev.ferry.replication.api.ReplicationDestination;
 import dev.ferry.replication.api.ReplicationObject;
 import dev.ferry.replication.api.ReplicationSource;
+import dev.ferry.replication.api.StorableText;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -100,15 +103,36 @@ public class ReplicationIngest {
                     : codec.readDestination(ref.key(), value, contentType);
             return new Accepted(codec.writeString(object), null, uidOf(object.metadata()));
         } catch (InvalidObjectException e) {
-            ObjectNode minimal = codec.mapper().createObjectNode().put("apiVersion", ReplicationObject.API_VERSION)
-                    .put("kind", ref.kind());
-            minimal.putObject("metadata").put("name", ref.name()).put("namespace", ref.namespace());
-            return new Accepted(minimal.toString(), e.getMessage(), codec.namedUid(ref.kind(), value, contentType));
+            return invalid(ref, e.getMessage(), codec.namedUid(ref.kind(), value, contentType));
         }
     }
 
+    /** An invalid object as stored: its identity from the key, and the problem (storable, as a condition's). */
+    private Accepted invalid(ObjectRef ref, String problem, Optional<String> uid) {
+        ObjectNode minimal = codec.mapper().createObjectNode().put("apiVersion", ReplicationObject.API_VERSION)
+                .put("kind", ref.kind());
+        minimal.putObject("metadata").put("name", ref.name()).put("namespace", ref.namespace());
+        return new Accepted(minimal.toString(), StorableText.of(problem, Condition.MAX_MESSAGE_LENGTH), uid);
+    }
+
+    /**
+     * Stores the record's object; one the database refuses for what it holds (rather than for being away) is stored
+     * as invalid with the database's reason, so that it is answered and the records after it are not held up.
+     */
     private Uni<Void> store(ObjectRef ref, byte[] value, String contentType, int partition) {
         Accepted accepted = accept(ref, value, contentType);
+        return store(ref, accepted, partition).onFailure(ReplicationIngest::refusedForItsContent).recoverWithUni(
+                e -> store(ref, invalid(ref, "the database refused the object: " + e.getMessage(), Optional.empty()),
+                        partition));
+    }
+
+    /** PostgreSQL's data exceptions (class 22) and exceeded limits (54): the same record fails every time. */
+    static boolean refusedForItsContent(Throwable e) {
+        return e instanceof PgException pg && pg.getSqlState() != null
+                && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("54"));
+    }
+
+    private Uni<Void> store(ObjectRef ref, Accepted accepted, int partition) {
         String uid = accepted.uid().orElseGet(() -> UUID.randomUUID().toString());
         return repository.upsert(ref, uid, accepted.uid().isPresent(), accepted.json(), accepted.invalid(), partition)
                 .chain(row -> {

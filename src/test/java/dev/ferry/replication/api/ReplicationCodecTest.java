@@ -1,7 +1,9 @@
 package dev.ferry.replication.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -186,6 +188,65 @@ class ReplicationCodecTest {
                 + "\"connected\":false,\"introducedBy\":\"ABC\"}]}}");
         assertThat(codec.read(codec.writeString(status), ReplicationSourceStatus.class).syncthing)
                 .isEqualTo(status.syncthing);
+    }
+
+    @Test
+    void givenTextPostgresCannotKeep_whenRead_thenItIsRefusedWhereItIs_andNoMessageCarriesIt() {
+        String head = "{\"apiVersion\":\"volsync.backube/v1alpha1\",\"kind\":\"ReplicationSource\",";
+        assertThatThrownBy(() -> codec.readSource(key, bytes(head + "\"metadata\":{\"annotations\":{\"a\":\"x\\u0000y\"}},"
+                + "\"spec\":{}}"), null)).isInstanceOf(InvalidObjectException.class).hasMessage(
+                        "metadata.annotations.a: Invalid value: contains a NUL character (\\u0000), which cannot be stored");
+        assertThatThrownBy(() -> codec.readSource(key, bytes(head + "\"spec\":{\"rclone\":{\"rcloneDestPath\":"
+                + "[\"\\ud800\"]}}}"), null)).hasMessage("spec.rclone.rcloneDestPath[0]: Invalid value: contains half of "
+                        + "a surrogate pair (\\ud800), which cannot be stored");
+        assertThatThrownBy(() -> codec.readSource(key, bytes(head + "\"metadata\":{\"labels\":{\"k\\u0000\":\"v\"}},"
+                + "\"spec\":{}}"), null)).hasMessage(
+                        "metadata.labels.k\\u0000: Invalid value: contains a NUL character (\\u0000), which cannot be stored");
+        // A pair whole is a character like any other.
+        assertThat(assertDoesNotThrow(() -> codec.readSource(key, bytes(head + "\"metadata\":{\"annotations\":"
+                + "{\"a\":\"\\ud83d\\ude00\"}},\"spec\":{}}"), null)).metadata().annotations()).containsEntry("a", "😀");
+
+        assertThat(StorableText.of("a\0b\ud800c")).isEqualTo("a\\u0000b\\ud800c");
+        assertThat(StorableText.of("x".repeat(40_000), Condition.MAX_MESSAGE_LENGTH))
+                .hasSize(Condition.MAX_MESSAGE_LENGTH).endsWith("x…");
+        Condition condition = new Condition("Synchronizing", "False", null, null, "Error", "y".repeat(700_000) + "\0");
+        assertThat(condition.message()).as("a condition's message, as metav1.Condition's maxLength")
+                .hasSize(Condition.MAX_MESSAGE_LENGTH);
+        assertThat(new MoverStatus("Failed", "line\0").logs()).isEqualTo("line\\u0000");
+    }
+
+    @Test
+    void givenRecordsThatAreNotOneUtf8Document_whenRead_thenTheProblemIsNamed() {
+        String object = "apiVersion: volsync.backube/v1alpha1\nkind: ReplicationSource\nspec: {}\n";
+        assertThatThrownBy(() -> codec.readSource(key, bytes(object + "---\n" + object), "application/yaml"))
+                .hasMessage("cannot parse ReplicationSource: the record holds more than one document, where it must "
+                        + "hold one object");
+        assertThatThrownBy(() -> codec.readSource(key, bytes(object + "---\n" + object), null))
+                .hasMessageContaining("more than one document");
+        String json = "{\"apiVersion\":\"volsync.backube/v1alpha1\",\"kind\":\"ReplicationSource\",\"spec\":{}}";
+        assertThatThrownBy(() -> codec.readSource(key, bytes(json + json), "application/json"))
+                .hasMessageContaining("more than one document");
+        byte[] latin1 = ("{\"apiVersion\":\"volsync.backube/v1alpha1\",\"kind\":\"ReplicationSource\",\"metadata\":"
+                + "{\"annotations\":{\"a\":\"caf\u00e9\"}},\"spec\":{}}").getBytes(StandardCharsets.ISO_8859_1);
+        int offset = new String(latin1, StandardCharsets.ISO_8859_1).indexOf('\u00e9');
+        assertThatThrownBy(() -> codec.readSource(key, latin1, null))
+                .hasMessage("cannot parse ReplicationSource: not UTF-8 (byte 0xe9 at offset " + offset + ")");
+        assertThatThrownBy(() -> codec.readSource(key, new byte[] {(byte) 0xff, '{', '}'}, null))
+                .hasMessage("cannot parse ReplicationSource: not UTF-8 (byte 0xff at offset 0)");
+        assertThatCode(() -> codec.readSource(key, bytes(object + "---\n"), "application/yaml"))
+                .as("a document end marker alone is no second object").doesNotThrowAnyException();
+    }
+
+    @Test
+    void givenMetadataTheApiServerWouldRefuse_whenRead_thenItIsRefusedInItsWords() {
+        String head = "{\"apiVersion\":\"volsync.backube/v1alpha1\",\"kind\":\"ReplicationSource\",\"metadata\":";
+        String big = "x".repeat(ReplicationCodec.MAX_ANNOTATIONS_BYTES - 1);
+        assertThatCode(() -> codec.readSource(key, bytes(head + "{\"annotations\":{\"a\":\"" + big + "\"}},"
+                + "\"spec\":{}}"), null)).as("262,144 bytes, key and value").doesNotThrowAnyException();
+        assertThatThrownBy(() -> codec.readSource(key, bytes(head + "{\"annotations\":{\"ab\":\"" + big + "\"}},"
+                + "\"spec\":{}}"), null)).hasMessage("metadata.annotations: Too long: must have at most 262144 bytes");
+        assertThatThrownBy(() -> codec.readSource(key, bytes(head + "{\"uid\":\"" + "u".repeat(129) + "\"},"
+                + "\"spec\":{}}"), null)).hasMessage("metadata.uid: Too long: must have at most 128 characters");
     }
 
     @Test

@@ -224,6 +224,47 @@ class ReplicationKafkaTest {
     }
 
     @Test
+    void givenObjectsTheDatabaseCannotKeep_whenPublished_thenEachIsAnswered_andTheRecordsAfterThemAreToo() {
+        String head = "{\"apiVersion\":\"volsync.backube/v1alpha1\",\"kind\":\"ReplicationSource\",";
+        produce("volsync.replication-sources", ns + "/nul", head + "\"metadata\":{\"annotations\":{\"a\":\"x\\u0000y\"}},"
+                + "\"spec\":{}}", null);
+        assertThat(awaitMessage(ns + "/nul", m -> m.contains("NUL"))).isEqualTo(
+                "metadata.annotations.a: Invalid value: contains a NUL character (\\u0000), which cannot be stored");
+        // The same key, so the same partition: the record after it is not held up.
+        produce("volsync.replication-sources", ns + "/nul", head + "\"spec\":{}}", null);
+        assertThat(awaitMessage(ns + "/nul", m -> !m.contains("NUL"))).isEqualTo("a replication method must be specified");
+
+        produce("volsync.replication-destinations", ns + "/nul-version",
+                "{\"apiVersion\":\"volsync.backube/v1alpha1\\u0000\",\"kind\":\"ReplicationDestination\"}", null);
+        assertThat(awaitMessage(ns + "/nul-version", m -> true)).isEqualTo("apiVersion: Unsupported value: "
+                + "\"volsync.backube/v1alpha1\\u0000\": supported values: \"volsync.backube/v1alpha1\"");
+    }
+
+    @Test
+    void givenAnObjectThatFillsItsRecord_whenPublished_thenItsStatusGoesOutWithItsIdentityOnly() {
+        // Just under Kafka's default record size (1 MiB): whole, its status would be just over it.
+        String head = "{\"apiVersion\":\"volsync.backube/v1alpha1\",\"kind\":\"ReplicationSource\",\"metadata\":"
+                + "{\"uid\":\"uid-full\",\"labels\":{\"app\":\"full\"},\"resourceVersion\":\"";
+        String tail = "\"},\"spec\":{}}";
+        produce("volsync.replication-sources", ns + "/full",
+                head + "7".repeat(1_048_400 - head.length() - tail.length()) + tail, null);
+        JsonNode status = await().atMost(Duration.ofSeconds(30))
+                .until(() -> latestStatus(ns + "/full").orElse(null), s -> s != null);
+        assertThat(status.get("metadata").get("uid").asText()).isEqualTo("uid-full");
+        assertThat(status.get("metadata").has("resourceVersion")).isFalse();
+        assertThat(status.get("metadata").has("labels")).isFalse();
+        assertThat(status.get("status").get("conditions").get(0).get("message").asText())
+                .isEqualTo("a replication method must be specified");
+    }
+
+    /** The message of the Synchronizing condition of the latest status of {@code key} that {@code wanted} accepts. */
+    private String awaitMessage(String key, java.util.function.Predicate<String> wanted) {
+        return await().atMost(Duration.ofSeconds(30)).until(() -> latestStatus(key)
+                .map(s -> s.path("status").path("conditions").path(0).path("message").asText(null)).orElse(null),
+                m -> m != null && wanted.test(m));
+    }
+
+    @Test
     void givenARecordWithoutANamespacedKey_whenPublished_thenItGoesToTheDeadLetterTopicWithTheReason() {
         ConsumerTask<String, String> dlq = companion.consume(Serdes.String(), Serdes.String())
                 .withGroupId("dlq-" + ns).withAutoCommit().fromTopics("volsync.replication-sources.dlq");
