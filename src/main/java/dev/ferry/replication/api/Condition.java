@@ -1,5 +1,6 @@
 package dev.ferry.replication.api;
 
+import dev.ferry.json.StorableText;
 import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;

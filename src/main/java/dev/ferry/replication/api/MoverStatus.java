@@ -1,5 +1,6 @@
 package dev.ferry.replication.api;
 
+import dev.ferry.json.StorableText;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 

@@ -1,5 +1,6 @@
 package dev.ferry.replication.api;
 
+import dev.ferry.json.StorableText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -133,7 +134,7 @@ public final class ReplicationCodec {
     public ReplicationSource readSource(ObjectKey key, byte[] value, String contentType)
             throws InvalidObjectException {
         ObjectNode tree = readTree(value, contentType, ReplicationSource.KIND);
-        checkStorable(tree, "");
+        checkStorable(tree);
         ReplicationSource source = convert(tree, ReplicationSource.class);
         ObjectMeta meta = checkMetadata(key, source.metadata());
         checkSchedule(source.spec().trigger());
@@ -148,7 +149,7 @@ public final class ReplicationCodec {
     public ReplicationDestination readDestination(ObjectKey key, byte[] value, String contentType)
             throws InvalidObjectException {
         ObjectNode tree = readTree(value, contentType, ReplicationDestination.KIND);
-        checkStorable(tree, "");
+        checkStorable(tree);
         ReplicationDestination destination = convert(tree, ReplicationDestination.class);
         ObjectMeta meta = checkMetadata(key, destination.metadata());
         checkSchedule(destination.spec().trigger());
@@ -249,29 +250,11 @@ public final class ReplicationCodec {
      * Refuses a string PostgreSQL cannot keep (see {@link StorableText}), in a value or a field name, naming where:
      * stored, it would fail every attempt and hold up the records after it.
      */
-    private static void checkStorable(JsonNode node, String path) throws InvalidObjectException {
-        if (node.isTextual()) {
-            checkStorable(node.textValue(), path);
-        } else if (node.isObject()) {
-            for (var field : node.properties()) {
-                String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
-                checkStorable(field.getKey(), fieldPath);
-                checkStorable(field.getValue(), fieldPath);
-            }
-        } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                checkStorable(node.get(i), path + "[" + i + "]");
-            }
-        }
-    }
-
-    private static void checkStorable(String text, String path) throws InvalidObjectException {
-        int at = StorableText.firstUnstorable(text);
-        if (at >= 0) {
-            char c = text.charAt(at);
-            throw new InvalidObjectException(StorableText.of(path) + ": Invalid value: contains "
-                    + (c == '\0' ? "a NUL character" : "half of a surrogate pair")
-                    + String.format(Locale.ROOT, " (\\u%04x), which cannot be stored", (int) c));
+    private static void checkStorable(ObjectNode tree) throws InvalidObjectException {
+        Optional<StorableText.Unstorable> found = StorableText.firstIn(tree);
+        if (found.isPresent()) {
+            throw new InvalidObjectException(StorableText.of(found.get().path()) + ": Invalid value: contains "
+                    + found.get().description() + ", which cannot be stored");
         }
     }
 

@@ -22,7 +22,7 @@ import dev.ferry.replication.api.ReplicationCodec;
 import dev.ferry.replication.api.ReplicationDestination;
 import dev.ferry.replication.api.ReplicationObject;
 import dev.ferry.replication.api.ReplicationSource;
-import dev.ferry.replication.api.StorableText;
+import dev.ferry.json.StorableText;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;

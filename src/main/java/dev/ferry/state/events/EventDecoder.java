@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.ferry.json.JsonErrors;
+import dev.ferry.json.StorableText;
 import dev.ferry.rpc.auth.RequestSignatures;
 import dev.ferry.rpc.tag.MachineTag;
 
@@ -55,7 +56,7 @@ final class EventDecoder {
             }
         }
         // Anything else would reach PostgreSQL, which refuses it, and fail every event polled with this one.
-        rejectNul(root, "");
+        rejectUnstorable(root);
         String eventId = text(root, "event-id");
         if (utf8Length(eventId) > MAX_KEY_BYTES) {
             throw new InvalidEventException("field \"event-id\" is longer than " + MAX_KEY_BYTES + " bytes (UTF-8)");
@@ -186,25 +187,14 @@ final class EventDecoder {
         }
     }
 
-    /** PostgreSQL's text and jsonb hold no NUL character, in values or in names. */
-    private static void rejectNul(JsonNode node, String path) {
-        if (node.isTextual() && node.asText().indexOf('\0') >= 0) {
-            throw new InvalidEventException("field \"" + path + "\" contains a NUL character");
-        }
-        if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                rejectNul(node.get(i), path + "[" + i + "]");
-            }
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.isObject() ? node.fields()
-                : java.util.Collections.emptyIterator(); it.hasNext();) {
-            Map.Entry<String, JsonNode> field = it.next();
-            String name = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
-            if (field.getKey().indexOf('\0') >= 0) {
-                throw new InvalidEventException("a field name in \"" + path + "\" contains a NUL character");
-            }
-            rejectNul(field.getValue(), name);
-        }
+    /** PostgreSQL's text and jsonb hold no NUL character nor half of a surrogate pair, in values or in names. */
+    private static void rejectUnstorable(JsonNode node) {
+        StorableText.firstIn(node).ifPresent(found -> {
+            String what = found.character() == '\0' ? "a NUL character" : found.description();
+            throw new InvalidEventException(found.inFieldName()
+                    ? "a field name in \"" + StorableText.of(found.parent()) + "\" contains " + what
+                    : "field \"" + found.path() + "\" contains " + what);
+        });
     }
 
     private static String text(JsonNode root, String field) {

@@ -1,5 +1,6 @@
 package dev.ferry.replication.api;
 
+import dev.ferry.json.StorableText;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
