@@ -179,11 +179,19 @@ class ReplicationKafkaTest {
         assertThat(actual.keySet()).isEqualTo(expected.keySet());
 
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics).containsPattern("volsync_sync_duration_seconds_count\\{[^}]*obj_name=\"app\"[^}]*"
-                + "obj_namespace=\"" + ns + "\"");
-        assertThat(metrics).containsPattern("volsync_volume_out_of_sync\\{[^}]*method=\"rclone\"[^}]*"
-                + "obj_namespace=\"" + ns + "\"[^}]*role=\"source\"[^}]*\\} 0");
-        assertThat(metrics).contains("volsync_missed_intervals_total");
+        String labels = "{obj_name=\"app\",obj_namespace=\"" + ns + "\",role=\"source\",method=\"rclone\"";
+        double observed = Double.parseDouble(sample(metrics, "volsync_sync_duration_seconds_sum" + labels + "}"));
+        assertThat(observed).as("one sync, its duration").isPositive();
+        assertThat(sample(metrics, "volsync_sync_duration_seconds_count" + labels + "}")).isEqualTo("1.0");
+        for (String quantile : List.of("0.5", "0.9", "0.99")) {
+            assertThat(Double.parseDouble(sample(metrics, "volsync_sync_duration_seconds" + labels + ",quantile=\""
+                    + quantile + "\"}"))).as("quantile %s of one observation: the observation", quantile)
+                    .isEqualTo(observed);
+        }
+        assertThat(sample(metrics, "volsync_volume_out_of_sync" + labels + "}")).isEqualTo("0.0");
+        assertThat(sample(metrics, "volsync_missed_intervals_total" + labels + "}")).isEqualTo("0.0");
+        assertThat(metrics).as("series VolSync does not export").doesNotContain("volsync_sync_duration_seconds_max")
+                .doesNotContain("volsync_missed_intervals_created").doesNotContain("volsync_sync_duration_seconds_created");
 
         // warm: a second object once the pipeline has run
         produceTimed("volsync.replication-sources", ns + "/app2", yaml.replace("name: app", "name: app2")
@@ -255,6 +263,13 @@ class ReplicationKafkaTest {
         assertThat(status.get("metadata").has("labels")).isFalse();
         assertThat(status.get("status").get("conditions").get(0).get("message").asText())
                 .isEqualTo("a replication method must be specified");
+    }
+
+    /** The value of the sample {@code series} (name and labels as exported) on a scrape, in either text format. */
+    static String sample(String scrape, String series) {
+        return scrape.lines().map(l -> l.replace(",}", "}")).filter(l -> l.startsWith(series + " "))
+                .map(l -> l.substring(series.length() + 1)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + series + " in the scrape"));
     }
 
     /** The message of the Synchronizing condition of the latest status of {@code key} that {@code wanted} accepts. */
