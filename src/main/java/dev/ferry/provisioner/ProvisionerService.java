@@ -170,6 +170,7 @@ public class ProvisionerService {
             return Uni.createFrom().failure(RpcException.perm());
         }
         return requireModel(context)
+                .chain(() -> watchers.lockModels(context.session(), List.of(context.modelUuid())))
                 .chain(() -> machines.topLevelMachineIds(context.session(), context.modelUuid()))
                 .chain(initial -> watchers.create(context.session(), context.modelUuid(), context.caller().tag(),
                         WatcherRegistry.STRINGS, MODEL_MACHINES, "")

@@ -38,7 +38,7 @@ public abstract class WatcherFacades implements Facade {
     }
 
     private Uni<Object> stop(CallContext context) {
-        return watchers.stop(context.session(), context.objectId(), context.caller().tag(), type)
+        return watchers.stop(context.session(), context.modelUuid(), context.objectId(), context.caller().tag(), type)
                 .replaceWith((Object) null);
     }
 

@@ -38,8 +38,15 @@ public class WatcherRegistry {
     private static final String FIND_BY_SUBJECT = """
             SELECT watcher_id, watcher_type, scope FROM watchers
             WHERE model_uuid = CAST(:model AS uuid) AND subject = :subject""";
-    private static final String FIND = "SELECT owner_tag, watcher_type FROM watchers WHERE watcher_id = :id";
+    private static final String FIND = """
+            SELECT owner_tag, watcher_type FROM watchers WHERE watcher_id = :id AND model_uuid = CAST(:model AS uuid)""";
     private static final String DELETE = "DELETE FROM watchers WHERE watcher_id = :id";
+
+    /** The first key of the models' advisory locks ({@link #lockModels}): Ferry's own class of lock. */
+    static final int MODEL_LOCK_CLASS = 0x46525259;
+    private static final String LOCK_MODELS = """
+            SELECT count(pg_advisory_xact_lock(:class, hashtext(m)))
+            FROM (SELECT DISTINCT unnest(CAST(:models AS text[])) AS m ORDER BY 1) sorted""";
 
     private final ObjectMapper mapper;
     private final String changesTopic;
@@ -48,6 +55,22 @@ public class WatcherRegistry {
             @ConfigProperty(name = "ferry.topics.watcher-changes") String changesTopic) {
         this.mapper = mapper;
         this.changesTopic = changesTopic;
+    }
+
+    /**
+     * Orders the making of a model's watchers against the changes of that model: a Watch call takes its model's lock
+     * before it reads the initial state, a poll of model events takes its models' locks before it applies them, each
+     * until its transaction ends. Otherwise a watcher made while an event is applied reads the state from before the
+     * event and is not yet stored when the event's change is announced: it never hears of that change. Locks are taken
+     * in one order (sorted) within a call; should two transactions still wait on each other (a batch watching two
+     * models, a poll changing both), PostgreSQL ends one and its lane runs the batch again.
+     */
+    public Uni<Void> lockModels(Mutiny.Session session, Collection<String> models) {
+        if (models.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return session.createNativeQuery(LOCK_MODELS).setParameter("class", MODEL_LOCK_CLASS)
+                .setParameter("models", models.toArray(String[]::new)).getSingleResult().replaceWithVoid();
     }
 
     /** Stores a new watcher of {@code subject} (e.g. {@code model-machines}) and returns its id. */
@@ -82,12 +105,17 @@ public class WatcherRegistry {
         return new RpcException(ErrorCodes.NOT_FOUND, "unknown watcher id");
     }
 
-    /** Ends a watcher; only its owner may, as in Juju where watchers belong to the connection that made them. */
-    public Uni<Void> stop(Mutiny.Session session, String watcherId, String caller, String expectedType) {
+    /**
+     * Ends a watcher; only its owner may, as in Juju where watchers belong to the connection that made them, and only
+     * through its model (a connection is to one model): a watcher of another model is unknown here.
+     */
+    public Uni<Void> stop(Mutiny.Session session, String modelUuid, String watcherId, String caller,
+            String expectedType) {
         if (watcherId == null || watcherId.isEmpty()) {
             return Uni.createFrom().failure(unknownWatcher());
         }
-        return session.createNativeQuery(FIND, Object[].class).setParameter("id", watcherId).getResultList()
+        return session.createNativeQuery(FIND, Object[].class).setParameter("id", watcherId)
+                .setParameter("model", modelUuid).getResultList()
                 .chain(rows -> {
                     if (rows.isEmpty() || !expectedType.equals(rows.get(0)[1])) {
                         return Uni.createFrom().failure(unknownWatcher());

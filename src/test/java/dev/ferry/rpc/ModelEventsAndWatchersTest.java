@@ -84,11 +84,59 @@ class ModelEventsAndWatchersTest {
         RpcResponse noId = admin.call(world.model, "StringsWatcher", 1, "Stop", null).await().atMost(WAIT);
         assertThat(noId.errorCode()).isEqualTo("not found");
         assertThat(noId.error()).isEqualTo("unknown watcher id");
+        JujuWorld other = new JujuWorld(bootstrapServers).withModel();
+        try {
+            RpcResponse elsewhere = stopWatcher(controller, other.model, watcherId);
+            assertThat(elsewhere.error()).as("stopped through another model").isEqualTo("unknown watcher id");
+        } finally {
+            other.close();
+        }
         RpcResponse stop = stopWatcher(controller, watcherId);
         assertThat(stop.isError()).as(String.valueOf(stop.error())).isFalse();
         RpcResponse again = stopWatcher(controller, watcherId);
         assertThat(again.errorCode()).isEqualTo("not found");
         assertThat(again.error()).isEqualTo("unknown watcher id");
+    }
+
+    @Test
+    void watchersCreatedWhileMachinesArriveMissNoneOfThem() throws Exception {
+        JujuWorld busy = new JujuWorld(bootstrapServers).withModel();
+        FerryClient watcher = busy.controller();
+        List<String> machines = java.util.stream.IntStream.range(0, 200).mapToObj(String::valueOf).toList();
+        Map<String, java.util.Set<String>> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        try (KafkaConsumer<String, byte[]> changes = busy.consumerAtEnd("juju.watcher.changes")) {
+            java.util.concurrent.CompletableFuture<Void> arriving = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> machines.forEach(id -> busy.event("machine", "added", Map.of("machine-id", id))));
+            while (!arriving.isDone() || seen.isEmpty()) {
+                RpcResponse watch = busy.call(watcher, "WatchModelMachines", null);
+                assertThat(watch.isError()).as(String.valueOf(watch.error())).isFalse();
+                java.util.Set<String> initial = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                watch.response().path("changes").forEach(c -> initial.add(c.asText()));
+                seen.put(watch.response().path("watcher-id").asText(), initial);
+            }
+            arriving.get();
+            // Each watcher knows every machine: from its initial changes, or from a change record after them.
+            Awaitility.await().atMost(WAIT).until(() -> {
+                for (ConsumerRecord<String, byte[]> r : changes.poll(Duration.ofMillis(200))) {
+                    java.util.Set<String> known = seen.get(r.key());
+                    if (known != null) {
+                        JujuWorld.json(r.value()).path("changes").forEach(c -> known.add(c.asText()));
+                    }
+                }
+                return seen.values().stream().allMatch(known -> known.containsAll(machines));
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            Map<String, Integer> missing = new java.util.TreeMap<>();
+            seen.forEach((id, known) -> {
+                if (!known.containsAll(machines)) {
+                    missing.put(id, machines.size() - (int) machines.stream().filter(known::contains).count());
+                }
+            });
+            throw new AssertionError(missing.size() + " of " + seen.size() + " watchers never heard of some "
+                    + "machines (watcher: how many): " + missing, e);
+        } finally {
+            busy.close();
+        }
     }
 
     @Test
@@ -171,7 +219,11 @@ class ModelEventsAndWatchersTest {
     }
 
     private RpcResponse stopWatcher(FerryClient client, String watcherId) {
-        var record = client.signer().sign(client.record(world.model,
+        return stopWatcher(client, world.model, watcherId);
+    }
+
+    private RpcResponse stopWatcher(FerryClient client, String model, String watcherId) {
+        var record = client.signer().sign(client.record(model,
                 ("{\"request-id\":1,\"type\":\"StringsWatcher\",\"version\":1,\"request\":\"Stop\",\"id\":\""
                         + watcherId + "\"}").getBytes(StandardCharsets.UTF_8)),
                 UUID.randomUUID().toString(), System.currentTimeMillis());

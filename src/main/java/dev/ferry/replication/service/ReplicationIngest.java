@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.ferry.json.StorableText;
 import dev.ferry.replication.api.Condition;
 import dev.ferry.replication.api.InvalidObjectException;
 import dev.ferry.replication.api.ObjectKey;
@@ -22,7 +23,6 @@ import dev.ferry.replication.api.ReplicationCodec;
 import dev.ferry.replication.api.ReplicationDestination;
 import dev.ferry.replication.api.ReplicationObject;
 import dev.ferry.replication.api.ReplicationSource;
-import dev.ferry.json.StorableText;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;

@@ -123,11 +123,14 @@ public class ModelEventProcessor implements BatchProcessor {
         List<ModelEvent> newlyApplied = new ArrayList<>();
         // All records of a poll come from one topic.
         String source = records.isEmpty() ? topic : records.get(0).topic();
-        return sessions.withTransaction((session, tx) -> session.createNativeQuery(FIND_VERDICTS, Object[].class)
+        List<String> models = items.stream().filter(i -> i.event != null && i.event.modelUuid() != null)
+                .map(i -> i.event.modelUuid()).distinct().toList();
+        return sessions.withTransaction((session, tx) -> watchers.lockModels(session, models)
+                .chain(() -> session.createNativeQuery(FIND_VERDICTS, Object[].class)
                 .setParameter("topic", source)
                 .setParameter("partitions", partitions(items))
                 .setParameter("offsets", offsets(items))
-                .getResultList()
+                .getResultList())
                 .chain(verdicts -> {
                     repeatVerdicts(items, verdicts);
                     List<String> ids = items.stream().filter(i -> i.event != null).map(i -> i.event.eventId())
@@ -139,10 +142,8 @@ public class ModelEventProcessor implements BatchProcessor {
                     // Applied before: its id, and what it said (null for events recorded before digests were).
                     Map<String, String> applied = new java.util.HashMap<>();
                     rows.forEach(row -> applied.put((String) row[0], (String) row[1]));
-                    return machines.existingModels(session, items.stream().filter(i -> i.event != null)
-                            .map(i -> i.event.modelUuid()).filter(java.util.Objects::nonNull).toList())
-                            .chain(models -> applyInOrder(session, items, applied, new HashSet<>(models), newlyApplied,
-                                    effects));
+                    return machines.existingModels(session, models).chain(existing -> applyInOrder(session, items,
+                            applied, new HashSet<>(existing), newlyApplied, effects));
                 })
                 .chain(() -> newlyApplied.isEmpty() ? Uni.createFrom().item(0)
                         : session.createNativeQuery(RECORD_APPLIED)

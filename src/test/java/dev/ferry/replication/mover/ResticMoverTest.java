@@ -150,7 +150,7 @@ class ResticMoverTest {
             cluster.reconcileUntil(rs, s -> synced(s, method), Duration.ofSeconds(60));
         }
         assertThat(rs.status().latestMoverStatus.logs())
-                .as("the Clone's backup finds the Direct one's snapshot as its parent: the same path was recorded")
+                .as("the Clone's backup takes the Direct one's snapshot as its parent: the same path was recorded")
                 .contains("using parent snapshot");
         com.fasterxml.jackson.databind.JsonNode snapshots = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(restic("snapshots", "--json"));

@@ -229,9 +229,9 @@ final class ResticScript {
      * The path a backup records as its snapshot's: {@code <cache volume>/data}, a link to the volume. VolSync's
      * snapshots record {@code /data}, where its pod mounts the volume; restic takes the working directory from
      * {@code PWD} when that names it (Go's {@code os.Getwd}), so the path is one per object whatever
-     * {@code copyMethod} or {@code sourcePVC} (restic finds its parent snapshot after they change instead of reading
-     * the whole volume again), and ends in {@code /data} as VolSync's restore, picking the snapshots whose path
-     * contains {@code /data}, needs. The link is replaced in one rename: a job killed halfway leaves the old one.
+     * {@code copyMethod} or {@code sourcePVC} (its snapshots are one history, as VolSync's are), and ends in
+     * {@code /data} as VolSync's restore, picking the snapshots whose path contains {@code /data}, needs. The link is
+     * replaced in one rename: a job killed halfway leaves the old one.
      */
     static Path recordedPath(Path cacheVolume, Path data) throws IOException {
         Path link = cacheVolume.resolve("data");
