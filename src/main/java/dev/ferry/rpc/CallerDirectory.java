@@ -43,10 +43,14 @@ public class CallerDirectory {
         }
     }
 
-    /** The kinds of login the tag counts as, in the vocabulary of the schema's AvailableTo. */
-    public Caller classify(String tag) {
+    /**
+     * The kinds of login the tag counts as, in the vocabulary of the schema's AvailableTo. The controller agent is the
+     * controller only when proven with its configured key: with a key stored for its tag in a model, it is that
+     * model's machine of the same id.
+     */
+    public Caller classify(String tag, boolean configuredKey) {
         Set<String> kinds = new HashSet<>();
-        if (tag.equals(config.controllerAgentTag())) {
+        if (tag.equals(config.controllerAgentTag()) && configuredKey) {
             kinds.add(Caller.CONTROLLER_MACHINE_AGENT);
             kinds.add(Caller.MACHINE_AGENT);
         } else if (tag.startsWith("machine-")) {

@@ -89,6 +89,8 @@ public class RpcRequestProcessor implements BatchProcessor {
         String replyTopic;
         boolean replyToRefused;
         boolean correlationRefused;
+        /** Proven with a key from configuration (the controller agent's, the admin's), not one stored by a model. */
+        boolean configuredIdentity;
 
         Item(ConsumerRecord<String, byte[]> record) {
             this.record = record;
@@ -165,9 +167,16 @@ public class RpcRequestProcessor implements BatchProcessor {
         }
         String model = item.record.key();
         // The window is applied after the ledger lookup: a redelivery is answered as before, however old it is.
+        // The configured key first: a model's machine 0 has the controller agent's tag, and a password set for it
+        // proves that machine, never the controller.
         item.verdict = signatures.verifySignature(requestTopic, model, item.headers, item.record.value(),
-                caller -> Optional.ofNullable(storedKeys.get(new ModelCaller(model, caller)))
-                        .or(() -> callers.bootstrapKey(caller)));
+                callers::bootstrapKey);
+        item.configuredIdentity = item.verdict.isAccepted();
+        Optional<byte[]> stored = Optional.ofNullable(storedKeys.get(new ModelCaller(model, item.headers.caller())));
+        if (!item.configuredIdentity && stored.isPresent()) {
+            item.verdict = signatures.verifySignature(requestTopic, model, item.headers, item.record.value(),
+                    caller -> stored);
+        }
     }
 
     private Uni<Void> execute(Mutiny.Session session, List<Item> items, Map<Key, Answer> stored, Instant now) {
@@ -253,7 +262,7 @@ public class RpcRequestProcessor implements BatchProcessor {
             return;
         }
         item.requestId = request.requestId();
-        CallContext context = new CallContext(item.record.key(), callers.classify(accepted.callerTag()), session,
+        CallContext context = new CallContext(item.record.key(), callers.classify(accepted.callerTag(), item.configuredIdentity), session,
                 item.effects, now, request.id());
         try {
             item.call = dispatcher.prepare(context, request);

@@ -140,6 +140,32 @@ class ModelEventsAndWatchersTest {
     }
 
     @Test
+    void aModelsMachineZeroWithItsOwnPasswordIsThatMachine_neverTheController() throws Exception {
+        JujuWorld hosted = new JujuWorld(bootstrapServers).withModel().withMachines("0", "1");
+        try {
+            FerryClient theController = hosted.controller();
+            String password = "hosted-machine-zero-password-" + UUID.randomUUID();
+            RpcResponse set = hosted.call(theController, "SetPasswords",
+                    Map.of("changes", List.of(Map.of("tag", "machine-0", "password", password))));
+            assertThat(set.response().path("results").get(0).path("error").isMissingNode()).isTrue();
+
+            FerryClient machineZero = hosted.client("machine-0", password);
+            RpcResponse watch = hosted.call(machineZero, "WatchModelMachines", null);
+            assertThat(watch.error()).as("a machine agent may not watch the model's machines").isEqualTo("permission denied");
+            RpcResponse life = hosted.call(machineZero, "Life",
+                    Map.of("entities", List.of(Map.of("tag", "machine-0"), Map.of("tag", "machine-1"))));
+            assertThat(life.response().path("results").get(0).path("life").asText()).isEqualTo("alive");
+            JujuWorld.assertPerm(life.response().path("results").get(1).path("error"));
+
+            RpcResponse controllerStill = hosted.call(theController, "WatchModelMachines", null);
+            assertThat(controllerStill.isError()).as("the controller, with its configured password, in that model")
+                    .isFalse();
+        } finally {
+            hosted.close();
+        }
+    }
+
+    @Test
     void onlyTheControllerMayWatchModelMachines() throws Exception {
         String password = "machine-1-agent-password-" + UUID.randomUUID();
         world.call(controller, "SetPasswords", Map.of("changes", List.of(Map.of("tag", "machine-1", "password", password))));
