@@ -30,7 +30,7 @@ public class ModelEventJanitor {
     private final Duration retention;
 
     public ModelEventJanitor(Mutiny.SessionFactory sessions, SchemaMigrator schema,
-            @ConfigProperty(name = "ferry.model-events.retention", defaultValue = "7d") Duration retention) {
+            @ConfigProperty(name = "ferry.model-events.retention", defaultValue = "30d") Duration retention) {
         this.sessions = sessions;
         this.schema = schema;
         this.retention = retention;

@@ -13,7 +13,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import jakarta.inject.Inject;
 
-/** The janitor forgets applied event ids and verdicts older than the retention (7 days by default), not newer ones. */
+/**
+ * The janitor forgets applied event ids and verdicts older than the retention (30 days by default, the event topic's),
+ * not newer ones.
+ */
 @QuarkusTest
 class ModelEventJanitorTest {
 
@@ -37,18 +40,18 @@ class ModelEventJanitorTest {
         String old = UUID.randomUUID().toString();
         String recent = UUID.randomUUID().toString();
         String topic = "juju.model.events.janitor-" + UUID.randomUUID();
-        NativeSql.update(sessions, APPLIED, Map.of("id", old, "age", "8 days"));
-        NativeSql.update(sessions, APPLIED, Map.of("id", recent, "age", "6 days"));
-        NativeSql.update(sessions, REFUSED, Map.of("topic", topic, "offset", 1L, "age", "8 days"));
-        NativeSql.update(sessions, REFUSED, Map.of("topic", topic, "offset", 2L, "age", "6 days"));
+        NativeSql.update(sessions, APPLIED, Map.of("id", old, "age", "31 days"));
+        NativeSql.update(sessions, APPLIED, Map.of("id", recent, "age", "29 days"));
+        NativeSql.update(sessions, REFUSED, Map.of("topic", topic, "offset", 1L, "age", "31 days"));
+        NativeSql.update(sessions, REFUSED, Map.of("topic", topic, "offset", 2L, "age", "29 days"));
 
         VertxContextSupport.subscribeAndAwait(janitor::forgetOldEvents);
 
-        assertThat(NativeSql.count(sessions, IS_APPLIED, Map.of("id", old))).as("applied 8 days ago").isZero();
-        assertThat(NativeSql.count(sessions, IS_APPLIED, Map.of("id", recent))).as("applied 6 days ago").isOne();
+        assertThat(NativeSql.count(sessions, IS_APPLIED, Map.of("id", old))).as("applied 31 days ago").isZero();
+        assertThat(NativeSql.count(sessions, IS_APPLIED, Map.of("id", recent))).as("applied 29 days ago").isOne();
         assertThat(NativeSql.count(sessions, HAS_VERDICT, Map.of("topic", topic, "offset", 1L)))
-                .as("refused 8 days ago").isZero();
+                .as("refused 31 days ago").isZero();
         assertThat(NativeSql.count(sessions, HAS_VERDICT, Map.of("topic", topic, "offset", 2L)))
-                .as("refused 6 days ago").isOne();
+                .as("refused 29 days ago").isOne();
     }
 }
