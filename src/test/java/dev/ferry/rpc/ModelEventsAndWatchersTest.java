@@ -166,6 +166,35 @@ class ModelEventsAndWatchersTest {
     }
 
     @Test
+    void aRemovedModelTakesItsWatchersAndItsAgentsPasswordsWithIt() throws Exception {
+        JujuWorld gone = new JujuWorld(bootstrapServers).withModel().withMachines("1");
+        try {
+            FerryClient theController = gone.controller();
+            String watcherId = gone.call(theController, "WatchModelMachines", null).response().path("watcher-id")
+                    .asText();
+            String password = "machine-1-password-" + UUID.randomUUID();
+            gone.call(theController, "SetPasswords",
+                    Map.of("changes", List.of(Map.of("tag", "machine-1", "password", password))));
+            assertThat(gone.call(gone.client("machine-1", password), "Life",
+                    Map.of("entities", List.of(Map.of("tag", "machine-1")))).isError()).isFalse();
+
+            gone.event("model", "removed", Map.of());
+            Awaitility.await().atMost(WAIT).until(() -> {
+                RpcResponse answer = gone.call(theController, "ModelUUID", null);
+                return answer.isError() || !answer.response().path("error").isMissingNode();
+            });
+            gone.withModel().withMachines("1");
+            assertThat(stopWatcher(theController, gone.model, watcherId).error())
+                    .as("the watcher of the removed model").isEqualTo("unknown watcher id");
+            RpcResponse oldPassword = gone.call(gone.client("machine-1", password), "Life",
+                    Map.of("entities", List.of(Map.of("tag", "machine-1"))));
+            assertThat(oldPassword.errorCode()).as("the old machine's password").isEqualTo("unauthorized access");
+        } finally {
+            gone.close();
+        }
+    }
+
+    @Test
     void onlyTheControllerMayWatchModelMachines() throws Exception {
         String password = "machine-1-agent-password-" + UUID.randomUUID();
         world.call(controller, "SetPasswords", Map.of("changes", List.of(Map.of("tag", "machine-1", "password", password))));
