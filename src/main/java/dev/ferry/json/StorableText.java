@@ -25,7 +25,7 @@ public final class StorableText {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (isUnstorableAt(text, i)) {
-                out.append(String.format("\\u%04x", (int) c));
+                out.append(escape(c));
             } else {
                 out.append(c);
             }
@@ -64,8 +64,8 @@ public final class StorableText {
 
         /** "a NUL character (\\u0000)" or "half of a surrogate pair (\\ud800)". */
         public String description() {
-            return (character == '\0' ? "a NUL character" : "half of a surrogate pair")
-                    + String.format(Locale.ROOT, " (\\u%04x)", (int) character);
+            return (character == '\0' ? "a NUL character" : "half of a surrogate pair") + " (" + escape(character)
+                    + ")";
         }
     }
 
@@ -102,6 +102,11 @@ public final class StorableText {
             }
         }
         return Optional.empty();
+    }
+
+    /** A character written out as JSON escapes it: {@code \\u0000}. */
+    private static String escape(char c) {
+        return String.format(Locale.ROOT, "\\u%04x", (int) c);
     }
 
     private static boolean isUnstorableAt(String text, int i) {

@@ -262,8 +262,8 @@ public class RpcRequestProcessor implements BatchProcessor {
             return;
         }
         item.requestId = request.requestId();
-        CallContext context = new CallContext(item.record.key(), callers.classify(accepted.callerTag(), item.configuredIdentity), session,
-                item.effects, now, request.id());
+        Caller caller = callers.classify(accepted.callerTag(), item.configuredIdentity);
+        CallContext context = new CallContext(item.record.key(), caller, session, item.effects, now, request.id());
         try {
             item.call = dispatcher.prepare(context, request);
         } catch (RpcException e) {

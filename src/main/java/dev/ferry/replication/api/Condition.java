@@ -1,10 +1,11 @@
 package dev.ferry.replication.api;
 
-import dev.ferry.json.StorableText;
 import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.ferry.json.StorableText;
 
 /**
  * A Kubernetes {@code metav1.Condition}; VolSync only uses the type {@code Synchronizing}. The message is kept within

@@ -1,8 +1,9 @@
 package dev.ferry.replication.api;
 
-import dev.ferry.json.StorableText;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.ferry.json.StorableText;
 
 /**
  * {@code status.latestMoverStatus}: how the last mover run ended and the tail of its logs, storable whatever a tool

@@ -1,6 +1,5 @@
 package dev.ferry.replication.api;
 
-import dev.ferry.json.StorableText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -36,6 +35,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import dev.ferry.json.JsonErrors;
+import dev.ferry.json.StorableText;
 
 /**
  * Reads ReplicationSource/ReplicationDestination records (JSON, or YAML when the record's {@code content-type}
@@ -172,7 +172,6 @@ public final class ReplicationCodec {
     }
 
     private ObjectNode readTree(byte[] value, String contentType, String kind) throws InvalidObjectException {
-        checkUtf8(value, kind);
         JsonNode tree;
         boolean asYaml = isYaml(contentType, value);
         try {
@@ -182,6 +181,8 @@ public final class ReplicationCodec {
             boolean noHeader = contentType == null || contentType.isBlank();
             tree = noHeader && !asYaml ? yamlObjectOrNull(value, kind) : null;
             if (tree == null) {
+                // Both parsers refuse bytes that are not UTF-8, each in its own words: the record's fault, in ours.
+                checkUtf8(value, kind);
                 throw new InvalidObjectException("cannot parse " + kind + ": " + JsonErrors.describe(e));
             }
         }

@@ -1,6 +1,5 @@
 package dev.ferry.replication.api;
 
-import dev.ferry.json.StorableText;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,6 +11,8 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.ferry.json.StorableText;
 
 /** Records in VolSync's CRD shape, JSON or YAML, are read; anything else names its problem. */
 class ReplicationCodecTest {
