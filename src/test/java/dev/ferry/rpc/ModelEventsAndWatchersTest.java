@@ -99,6 +99,38 @@ class ModelEventsAndWatchersTest {
     }
 
     @Test
+    void watchersHearOnlyOfMachinesThatCameWentOrChangedTheirLife() {
+        JujuWorld quiet = new JujuWorld(bootstrapServers).withModel().withMachines("0", "1", "2");
+        try (KafkaConsumer<String, byte[]> changes = quiet.consumerAtEnd("juju.watcher.changes")) {
+            String watcherId = quiet.call(quiet.controller(), "WatchModelMachines", null).response()
+                    .path("watcher-id").asText();
+            Map<String, Object> sameLife = Map.of("event-id", "e-" + UUID.randomUUID(), "model-uuid", quiet.model,
+                    "kind", "machine", "action", "changed", "data", Map.of("machine-id", "0", "life", "alive"));
+            quiet.publishEvent(sameLife);
+            quiet.event("machine", "added", Map.of("machine-id", "0", "instance-id", "i-0"));
+            quiet.event("machine", "changed", Map.of("machine-id", "0", "display-name", "zero"));
+            quiet.event("machine", "removed", Map.of("machine-id", "55"));
+            quiet.publishEvent(sameLife);
+            quiet.event("machine", "changed", Map.of("machine-id", "1", "life", "dying"));
+            quiet.event("machine", "removed", Map.of("machine-id", "2"));
+            quiet.event("machine", "added", Map.of("machine-id", "9"));
+            List<String> seen = new ArrayList<>();
+            Awaitility.await().atMost(WAIT).until(() -> {
+                for (ConsumerRecord<String, byte[]> r : changes.poll(Duration.ofMillis(200))) {
+                    if (watcherId.equals(r.key())) {
+                        JujuWorld.json(r.value()).path("changes").forEach(c -> seen.add(c.asText()));
+                    }
+                }
+                return seen.contains("9");
+            });
+            assertThat(seen).as("a machine that kept its life, or a removal of none, is no change to its watchers")
+                    .containsExactlyInAnyOrder("1", "2", "9");
+        } finally {
+            quiet.close();
+        }
+    }
+
+    @Test
     void watchersCreatedWhileMachinesArriveMissNoneOfThem() throws Exception {
         JujuWorld busy = new JujuWorld(bootstrapServers).withModel();
         FerryClient watcher = busy.controller();

@@ -25,25 +25,68 @@ final class EventApplier {
         this.mapper = mapper;
     }
 
-    Uni<Void> apply(Mutiny.Session session, ModelEvent event) {
+    /**
+     * Applies the event; true when it changed its entity's life cycle as Juju's lifecycle watchers see it: the entity
+     * came (added where there was none), went (removed where there was one) or its life changed. Always false for
+     * kinds without a life.
+     */
+    Uni<Boolean> apply(Mutiny.Session session, ModelEvent event) {
         ObjectNode row = columns(event);
-        List<String> keyColumns = keyColumns(event.kind());
-        return switch (event.action()) {
-            case ADDED -> execute(session, upsert(event.kind(), row, keyColumns), event, row).replaceWithVoid();
-            case CHANGED -> execute(session, update(event.kind(), row, keyColumns), event, row).chain(count -> count > 0
-                    ? Uni.createFrom().voidItem()
-                    : Uni.createFrom().failure(new InvalidEventException("no " + event.kind().name() + " "
-                            + describeKey(event) + " to change")));
-            case REMOVED -> execute(session, delete(event.kind(), keyColumns), event, row).replaceWithVoid();
+        EventKind kind = event.kind();
+        List<String> keyColumns = keyColumns(kind);
+        String statement = switch (event.action()) {
+            case ADDED -> upsert(kind, row, keyColumns);
+            case CHANGED -> update(kind, row, keyColumns);
+            case REMOVED -> delete(kind, keyColumns);
         };
+        if (!kind.fields().containsKey("life")) {
+            return bind(session.createNativeQuery(statement), event, row).executeUpdate()
+                    .invoke(count -> requireEntity(event, count)).replaceWith(false);
+        }
+        return bind(session.createNativeQuery(lifeCycle(kind, statement, keyColumns), Object[].class), event, row)
+                .getSingleResult()
+                .map(result -> {
+                    long count = ((Number) result[0]).longValue();
+                    requireEntity(event, count);
+                    Object before = result[1];
+                    Object after = result[2];
+                    return switch (event.action()) {
+                        case ADDED -> count > 0 && !after.equals(before);
+                        case CHANGED -> !after.equals(before);
+                        case REMOVED -> count > 0;
+                    };
+                });
     }
 
-    private Uni<Integer> execute(Mutiny.Session session, String sql, ModelEvent event, ObjectNode row) {
-        var query = session.createNativeQuery(sql).setParameter("row", row.toString());
+    /** A change must find its entity; an addition or a removal need not. */
+    private static void requireEntity(ModelEvent event, Number count) {
+        if (event.action() == ModelEvent.Action.CHANGED && count.longValue() == 0) {
+            throw new InvalidEventException("no " + event.kind().name() + " " + describeKey(event) + " to change");
+        }
+    }
+
+    /** Binds the event's row and, for a model's entity, its model (parameters bind in place, whatever the query). */
+    private static <Q extends Mutiny.AbstractQuery> Q bind(Q query, ModelEvent event, ObjectNode row) {
+        query.setParameter("row", row.toString());
         if (event.kind().modelScoped()) {
             query.setParameter("model", event.modelUuid());
         }
-        return query.executeUpdate();
+        return query;
+    }
+
+    /**
+     * The statement, with the rows it touched and the entity's life before and after it: {@code before} reads the
+     * snapshot the statement starts from, so it sees the row as it was.
+     */
+    private static String lifeCycle(EventKind kind, String statement, List<String> keyColumns) {
+        return "WITH before AS (SELECT t.life FROM " + kind.table() + " t, " + populated(kind) + " r WHERE "
+                + keyMatch(kind, keyColumns) + "), done AS (" + statement + " RETURNING t.life) "
+                + "SELECT (SELECT count(*) FROM done), (SELECT life FROM before), (SELECT life FROM done)";
+    }
+
+    /** The event's fields as a record of the kind's table: only its columns, typed as they are there. */
+    private static String populated(EventKind kind) {
+        return "jsonb_populate_record(NULL::" + kind.table() + ", CAST(CAST(:row AS text) AS jsonb))";
     }
 
     /** The event's fields under column names, plus what is derived (a machine's parent and container type). */
@@ -81,9 +124,9 @@ final class EventApplier {
         }
         List<String> updates = columns.stream().filter(c -> !keyColumns.contains(c)).map(c -> c + " = EXCLUDED." + c)
                 .toList();
-        return "INSERT INTO " + kind.table() + " (" + String.join(", ", inserted) + ") SELECT "
-                + String.join(", ", values) + " FROM jsonb_populate_record(NULL::" + kind.table()
-                + ", CAST(CAST(:row AS text) AS jsonb)) r ON CONFLICT (" + String.join(", ", keyColumns) + ") DO "
+        return "INSERT INTO " + kind.table() + " AS t (" + String.join(", ", inserted) + ") SELECT "
+                + String.join(", ", values) + " FROM " + populated(kind) + " r ON CONFLICT ("
+                + String.join(", ", keyColumns) + ") DO "
                 + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ", updates));
     }
 
@@ -99,13 +142,12 @@ final class EventApplier {
             String first = keyColumns.get(keyColumns.size() - 1);
             sets.add(first + " = t." + first);
         }
-        return "UPDATE " + kind.table() + " t SET " + String.join(", ", sets) + " FROM jsonb_populate_record(NULL::"
-                + kind.table() + ", CAST(CAST(:row AS text) AS jsonb)) r WHERE " + keyMatch(kind, keyColumns);
+        return "UPDATE " + kind.table() + " t SET " + String.join(", ", sets) + " FROM " + populated(kind) + " r WHERE "
+                + keyMatch(kind, keyColumns);
     }
 
     private static String delete(EventKind kind, List<String> keyColumns) {
-        return "DELETE FROM " + kind.table() + " t USING jsonb_populate_record(NULL::" + kind.table()
-                + ", CAST(CAST(:row AS text) AS jsonb)) r WHERE " + keyMatch(kind, keyColumns);
+        return "DELETE FROM " + kind.table() + " t USING " + populated(kind) + " r WHERE " + keyMatch(kind, keyColumns);
     }
 
     private static String keyMatch(EventKind kind, List<String> keyColumns) {

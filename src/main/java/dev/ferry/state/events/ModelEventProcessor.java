@@ -42,10 +42,13 @@ public class ModelEventProcessor implements BatchProcessor {
     public static final String CONTAINERS_OF = "containers:";
 
     private static final String FIND_APPLIED = """
-            SELECT event_id, digest FROM model_event_ledger WHERE event_id = ANY(CAST(:ids AS text[]))""";
+            SELECT event_id, digest, life_cycle_changed FROM model_event_ledger
+            WHERE event_id = ANY(CAST(:ids AS text[]))""";
     private static final String RECORD_APPLIED = """
-            INSERT INTO model_event_ledger (event_id, digest)
-            SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:digests AS text[])) ON CONFLICT DO NOTHING""";
+            INSERT INTO model_event_ledger (event_id, digest, life_cycle_changed)
+            SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:digests AS text[]),
+                                 CAST(CAST(:changed AS text[]) AS boolean[]))
+            ON CONFLICT DO NOTHING""";
 
     private static final String FIND_VERDICTS = """
             SELECT v.kafka_partition, v.kafka_offset, v.record_digest, v.reason FROM model_event_verdicts v
@@ -76,6 +79,14 @@ public class ModelEventProcessor implements BatchProcessor {
         this.decoder = new EventDecoder(mapper);
         this.applier = new EventApplier(mapper);
         this.topic = topic;
+    }
+
+    /** An event applied in this poll, and whether it changed its entity's life cycle (what watchers hear of). */
+    private record Applied(ModelEvent event, boolean lifeCycleChanged) {
+    }
+
+    /** An event applied before: what it said (null if applied before digests were kept), and what it changed. */
+    private record AppliedBefore(String digest, Boolean lifeCycleChanged) {
     }
 
     /** One record's fate: applied (or already applied), or dead-lettered with a reason. */
@@ -120,7 +131,7 @@ public class ModelEventProcessor implements BatchProcessor {
             items.add(item);
         }
         Effects effects = new Effects();
-        List<ModelEvent> newlyApplied = new ArrayList<>();
+        List<Applied> newlyApplied = new ArrayList<>();
         // All records of a poll come from one topic.
         String source = records.isEmpty() ? topic : records.get(0).topic();
         List<String> models = items.stream().filter(i -> i.event != null && i.event.modelUuid() != null)
@@ -139,17 +150,20 @@ public class ModelEventProcessor implements BatchProcessor {
                             .setParameter("ids", ids.toArray(String[]::new)).getResultList();
                 })
                 .chain(rows -> {
-                    // Applied before: its id, and what it said (null for events recorded before digests were).
-                    Map<String, String> applied = new java.util.HashMap<>();
-                    rows.forEach(row -> applied.put((String) row[0], (String) row[1]));
+                    Map<String, AppliedBefore> applied = new java.util.HashMap<>();
+                    rows.forEach(row -> applied.put((String) row[0],
+                            new AppliedBefore((String) row[1], (Boolean) row[2])));
                     return machines.existingModels(session, models).chain(existing -> applyInOrder(session, items,
                             applied, new HashSet<>(existing), newlyApplied, effects));
                 })
                 .chain(() -> newlyApplied.isEmpty() ? Uni.createFrom().item(0)
                         : session.createNativeQuery(RECORD_APPLIED)
-                                .setParameter("ids", newlyApplied.stream().map(ModelEvent::eventId).toArray(String[]::new))
-                                .setParameter("digests", newlyApplied.stream().map(ModelEvent::digest)
+                                .setParameter("ids", newlyApplied.stream().map(a -> a.event().eventId())
                                         .toArray(String[]::new))
+                                .setParameter("digests", newlyApplied.stream().map(a -> a.event().digest())
+                                        .toArray(String[]::new))
+                                .setParameter("changed", newlyApplied.stream()
+                                        .map(a -> Boolean.toString(a.lifeCycleChanged())).toArray(String[]::new))
                                 .executeUpdate())
                 .chain(() -> recordVerdicts(session, source, items)))
                 .map(ignored -> output(items, effects));
@@ -202,33 +216,39 @@ public class ModelEventProcessor implements BatchProcessor {
         return items.stream().map(i -> Long.toString(i.record.offset())).toArray(String[]::new);
     }
 
-    private Uni<Void> applyInOrder(Mutiny.Session session, List<Item> items, Map<String, String> applied,
-            Set<String> knownModels, List<ModelEvent> newlyApplied, Effects effects) {
+    private Uni<Void> applyInOrder(Mutiny.Session session, List<Item> items, Map<String, AppliedBefore> applied,
+            Set<String> knownModels, List<Applied> newlyApplied, Effects effects) {
         Map<String, Set<String>> changes = new LinkedHashMap<>();
         return Multi.createFrom().iterable(items)
                 .onItem().transformToUniAndConcatenate(item -> {
                     if (item.event == null) {
                         return Uni.createFrom().voidItem();
                     }
-                    if (applied.containsKey(item.event.eventId())) {
-                        String said = applied.get(item.event.eventId());
+                    AppliedBefore before = applied.get(item.event.eventId());
+                    if (before != null) {
+                        String said = before.digest();
                         if (said != null && !said.equals(item.event.digest())) {
                             item.deadLetterReason = "event-id \"" + item.event.eventId() + "\" was applied before "
                                     + "with other content: an event id names one event";
                             return Uni.createFrom().voidItem();
                         }
                         // Already applied (a redelivery): its watcher changes are announced again rather than lost.
-                        collectWatcherChanges(item.event, changes);
+                        // Events applied before this was recorded are taken to have changed what they name.
+                        collectWatcherChanges(item.event, before.lifeCycleChanged() == null
+                                ? item.event.action() != ModelEvent.Action.CHANGED || item.event.data().has("life")
+                                : before.lifeCycleChanged(), changes);
                         return Uni.createFrom().voidItem();
                     }
                     return requireModel(knownModels, item.event)
                             .chain(() -> applier.apply(session, item.event))
-                            .invoke(() -> {
+                            .invoke(lifeCycleChanged -> {
                                 trackModels(knownModels, item.event);
-                                applied.put(item.event.eventId(), item.event.digest());
-                                newlyApplied.add(item.event);
-                                collectWatcherChanges(item.event, changes);
+                                applied.put(item.event.eventId(),
+                                        new AppliedBefore(item.event.digest(), lifeCycleChanged));
+                                newlyApplied.add(new Applied(item.event, lifeCycleChanged));
+                                collectWatcherChanges(item.event, lifeCycleChanged, changes);
                             })
+                            .replaceWithVoid()
                             .onFailure(InvalidEventException.class).recoverWithUni(e -> {
                                 item.deadLetterReason = e.getMessage();
                                 return Uni.createFrom().voidItem();
@@ -264,12 +284,13 @@ public class ModelEventProcessor implements BatchProcessor {
         }
     }
 
-    private static void collectWatcherChanges(ModelEvent event, Map<String, Set<String>> changes) {
-        if (!event.kind().name().equals("machine")) {
-            return;
-        }
-        boolean relevant = event.action() != ModelEvent.Action.CHANGED || event.data().has("life");
-        if (!relevant) {
+    /**
+     * A machine that came, went or changed its life is announced to the watchers of its kind, as Juju's lifecycle
+     * watchers report them; any other change of a machine is not.
+     */
+    private static void collectWatcherChanges(ModelEvent event, boolean lifeCycleChanged,
+            Map<String, Set<String>> changes) {
+        if (!event.kind().name().equals("machine") || !lifeCycleChanged) {
             return;
         }
         MachineTag machine = MachineTag.ofId(event.data().get("machine-id").asText());
