@@ -10,6 +10,8 @@ import dev.ferry.rpc.params.ErrorResults;
 import dev.ferry.rpc.params.LifeResults;
 import dev.ferry.rpc.params.StringResult;
 import dev.ferry.rpc.params.StringsWatchResult;
+import dev.ferry.rpc.params.StringsWatchResults;
+import dev.ferry.rpc.params.WatchContainers;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Juju's Provisioner facade, version 11: the methods Ferry serves so far, routed to {@link ProvisionerService}. */
@@ -39,6 +41,10 @@ public class ProvisionerFacadeV11 implements Facade {
                         .batched(service::modelUuidAll),
                 FacadeMethod.of("Life", Entities.class, LifeResults.class, service::life).batched(service::lifeAll),
                 FacadeMethod.of("SetPasswords", EntityPasswords.class, ErrorResults.class, service::setPasswords),
-                FacadeMethod.noParams("WatchModelMachines", StringsWatchResult.class, service::watchModelMachines));
+                FacadeMethod.noParams("WatchModelMachines", StringsWatchResult.class, service::watchModelMachines),
+                FacadeMethod.of("WatchContainers", WatchContainers.class, StringsWatchResults.class,
+                        service::watchContainers),
+                FacadeMethod.of("WatchAllContainers", WatchContainers.class, StringsWatchResults.class,
+                        service::watchAllContainers));
     }
 }

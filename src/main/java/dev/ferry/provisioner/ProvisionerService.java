@@ -24,12 +24,17 @@ import dev.ferry.rpc.params.LifeResult;
 import dev.ferry.rpc.params.LifeResults;
 import dev.ferry.rpc.params.StringResult;
 import dev.ferry.rpc.params.StringsWatchResult;
+import dev.ferry.rpc.params.StringsWatchResults;
+import dev.ferry.rpc.params.WatchContainer;
+import dev.ferry.rpc.params.WatchContainers;
+import dev.ferry.rpc.tag.ContainerType;
 import dev.ferry.rpc.tag.InvalidTagException;
 import dev.ferry.rpc.tag.MachineTag;
 import dev.ferry.rpc.tag.Tag;
 import dev.ferry.state.MachineStore;
 import dev.ferry.state.MachineStore.ModelMachine;
 import dev.ferry.watcher.WatcherRegistry;
+import dev.ferry.watcher.WatcherSubjects;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.smallrye.mutiny.Multi;
@@ -43,7 +48,6 @@ public class ProvisionerService {
 
     /** Juju's minimum agent password length. */
     static final int MIN_AGENT_PASSWORD_BYTES = 18;
-    static final String MODEL_MACHINES = "model-machines";
 
     private final MachineStore machines;
     private final WatcherRegistry watchers;
@@ -173,8 +177,59 @@ public class ProvisionerService {
                 .chain(() -> watchers.lockModels(context.session(), List.of(context.modelUuid())))
                 .chain(() -> machines.topLevelMachineIds(context.session(), context.modelUuid()))
                 .chain(initial -> watchers.create(context.session(), context.modelUuid(), context.caller().tag(),
-                        WatcherRegistry.STRINGS, MODEL_MACHINES, "")
-                        .map(id -> new StringsWatchResult(id, initial.isEmpty() ? null : initial, null)));
+                        WatcherRegistry.STRINGS, WatcherSubjects.MODEL_MACHINES, "")
+                        .map(id -> StringsWatchResult.of(id, initial)));
+    }
+
+    /** WatchContainers: per entry, a watcher of the machine's direct containers of the type asked for. */
+    public Uni<StringsWatchResults> watchContainers(CallContext context, WatchContainers params) {
+        return watchContainers(context, params, true);
+    }
+
+    /** WatchAllContainers: WatchContainers whatever type each entry names. */
+    public Uni<StringsWatchResults> watchAllContainers(CallContext context, WatchContainers params) {
+        return watchContainers(context, params, false);
+    }
+
+    /**
+     * Per entry, as Juju orders it: tag parse and access check (ErrPerm), existence (NotFound), then a watcher whose
+     * initial changes are the containers there now. A type names the containers of that type ("" is all of them);
+     * Juju 3.3 takes any type, so one it does not know watches nothing.
+     */
+    private Uni<StringsWatchResults> watchContainers(CallContext context, WatchContainers params, boolean byType) {
+        List<WatchContainer> entries = params.params() == null ? List.of() : params.params();
+        List<Object> checked = entries.stream()
+                .map(entry -> accessibleMachine(context, entry == null ? null : entry.machineTag())).toList();
+        List<String> machineIds = checked.stream().filter(MachineTag.class::isInstance)
+                .map(machine -> ((MachineTag) machine).id()).toList();
+        Mutiny.Session session = context.session();
+        return requireModel(context)
+                .chain(() -> watchers.lockModels(session, List.of(context.modelUuid())))
+                .chain(() -> machines.containersOf(session, context.modelUuid(), machineIds))
+                .chain(containers -> Multi.createFrom().range(0, entries.size())
+                        .onItem().transformToUniAndConcatenate(i -> {
+                            if (checked.get(i) instanceof RpcError error) {
+                                return Uni.createFrom().item(StringsWatchResult.failed(error));
+                            }
+                            String machineId = ((MachineTag) checked.get(i)).id();
+                            List<String> present = containers.get(machineId);
+                            if (present == null) {
+                                return Uni.createFrom().item(
+                                        StringsWatchResult.failed(RpcError.notFound("machine " + machineId)));
+                            }
+                            String type = byType ? entries.get(i).containerType() : "";
+                            List<String> initial = present.stream().filter(id -> ofType(id, type)).toList();
+                            return watchers.create(session, context.modelUuid(), context.caller().tag(),
+                                    WatcherRegistry.STRINGS, WatcherSubjects.containersOf(machineId, type), type)
+                                    .map(id -> StringsWatchResult.of(id, initial));
+                        })
+                        .collect().asList())
+                .map(StringsWatchResults::new);
+    }
+
+    private static boolean ofType(String containerId, String type) {
+        return type == null || type.isEmpty() || MachineTag.ofId(containerId).containerType()
+                .map(ContainerType::value).orElse("").equals(type);
     }
 
     /** Tag parse → access check; yields the MachineTag or the per-entity error (ErrPerm for both failures). */

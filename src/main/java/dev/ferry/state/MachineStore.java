@@ -1,5 +1,6 @@
 package dev.ferry.state;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,6 +22,13 @@ public class MachineStore {
     private static final String TOP_LEVEL = """
             SELECT machine_id FROM machines WHERE model_uuid = CAST(:model AS uuid) AND parent_id IS NULL
             ORDER BY length(machine_id), machine_id""";
+
+    // One row per existing machine asked about with no container, one per direct container otherwise.
+    private static final String CONTAINERS = """
+            SELECT p.machine_id, c.machine_id FROM machines p
+            LEFT JOIN machines c ON c.model_uuid = p.model_uuid AND c.parent_id = p.machine_id
+            WHERE p.model_uuid = CAST(:model AS uuid) AND p.machine_id = ANY(CAST(:ids AS text[]))
+            ORDER BY length(c.machine_id), c.machine_id""";
 
     /** A machine of a model. */
     public record ModelMachine(String modelUuid, String machineId) {
@@ -74,4 +82,26 @@ public class MachineStore {
         return session.createNativeQuery(TOP_LEVEL, String.class).setParameter("model", modelUuid).getResultList();
     }
 
+    /**
+     * The direct containers of each of these machines that exists, by machine id (an empty list for a machine without
+     * containers; no entry for a machine that does not exist), in numeric order: one query for any number.
+     */
+    public Uni<Map<String, List<String>>> containersOf(Mutiny.Session session, String modelUuid,
+            Collection<String> machineIds) {
+        if (machineIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return session.createNativeQuery(CONTAINERS, Object[].class).setParameter("model", modelUuid)
+                .setParameter("ids", machineIds.stream().distinct().toArray(String[]::new)).getResultList()
+                .map(rows -> {
+                    Map<String, List<String>> containers = new HashMap<>();
+                    for (Object[] row : rows) {
+                        List<String> ofMachine = containers.computeIfAbsent((String) row[0], id -> new ArrayList<>());
+                        if (row[1] != null) {
+                            ofMachine.add((String) row[1]);
+                        }
+                    }
+                    return containers;
+                });
+    }
 }

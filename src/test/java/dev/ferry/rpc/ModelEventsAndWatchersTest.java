@@ -131,6 +131,115 @@ class ModelEventsAndWatchersTest {
     }
 
     @Test
+    void containerWatchersStartFromTheContainersThereAndHearOfTheirHostsDirectContainersOfTheirType() {
+        JujuWorld hosts = new JujuWorld(bootstrapServers).withModel()
+                .withMachines("1", "2", "1/lxd/0", "1/kvm/0", "1/lxd/0/lxd/1", "2/lxd/0");
+        try (KafkaConsumer<String, byte[]> changes = hosts.consumerAtEnd("juju.watcher.changes")) {
+            FerryClient theController = hosts.controller();
+            String password = "machine-1-agent-password-" + UUID.randomUUID();
+            hosts.call(theController, "SetPasswords",
+                    Map.of("changes", List.of(Map.of("tag", "machine-1", "password", password))));
+            FerryClient machineOne = hosts.client("machine-1", password);
+            var record = machineOne.signer().sign(machineOne.request(hosts.model, "Provisioner", 11,
+                    "WatchContainers", Map.of("params", List.of(
+                            watch("machine-1", "lxd"), watch("machine-1", ""), watch("machine-1-lxd-0", "lxd"),
+                            watch("machine-1-lxd-0", "kvm"), watch("machine-2", "lxd"), watch("machine-1-lxd-7", ""),
+                            watch("unit-foo-0", ""), watch("machine-1-lxd-0-lxd-1", "")))));
+            RpcResponse byType = machineOne.send(record).await().atMost(WAIT);
+            assertThat(byType.isError()).as(String.valueOf(byType.error())).isFalse();
+            JsonNode results = byType.response().path("results");
+            assertThat(results).hasSize(8);
+            assertThat(results.get(0).path("changes")).extracting(JsonNode::asText).containsExactly("1/lxd/0");
+            assertThat(results.get(1).path("changes")).extracting(JsonNode::asText)
+                    .containsExactlyInAnyOrder("1/lxd/0", "1/kvm/0");
+            assertThat(results.get(2).path("changes")).as("a container of the caller's container")
+                    .extracting(JsonNode::asText).containsExactly("1/lxd/0/lxd/1");
+            assertThat(results.get(3).has("changes")).as("none of that type: no changes, as Juju's omitempty")
+                    .isFalse();
+            assertThat(results.get(3).path("watcher-id").asText()).isNotEmpty();
+            JujuWorld.assertPerm(results.get(4).path("error"));
+            assertThat(results.get(4).path("watcher-id").asText()).isEmpty();
+            assertThat(results.get(5).path("error").path("message").asText()).isEqualTo("machine 1/lxd/7 not found");
+            assertThat(results.get(5).path("error").path("code").asText()).isEqualTo("not found");
+            JujuWorld.assertPerm(results.get(6).path("error"));
+            JujuWorld.assertPerm(results.get(7).path("error"));
+            RpcResponse again = machineOne.send(record).await().atMost(WAIT);
+            assertThat(again.response()).as("the same record again: the same watchers, no new ones")
+                    .isEqualTo(byType.response());
+
+            RpcResponse all = hosts.call(theController, "WatchAllContainers",
+                    Map.of("params", List.of(watch("machine-1", "lxd"), watch("machine-1-lxd-0", ""),
+                            watch("machine-42", ""))));
+            JsonNode allResults = all.response().path("results");
+            assertThat(allResults.get(0).path("changes")).as("every type, whatever the entry says")
+                    .extracting(JsonNode::asText).containsExactlyInAnyOrder("1/lxd/0", "1/kvm/0");
+            JujuWorld.assertPerm(allResults.get(1).path("error"));
+            assertThat(allResults.get(2).path("error").path("message").asText()).isEqualTo("machine 42 not found");
+
+            Map<String, String> watcherOf = Map.of(
+                    "lxd of 1", results.get(0).path("watcher-id").asText(),
+                    "all of 1", results.get(1).path("watcher-id").asText(),
+                    "lxd of 1/lxd/0", results.get(2).path("watcher-id").asText(),
+                    "all of 1 (controller)", allResults.get(0).path("watcher-id").asText());
+            hosts.event("machine", "added", Map.of("machine-id", "1/lxd/1"));
+            hosts.event("machine", "added", Map.of("machine-id", "1/kvm/1"));
+            hosts.event("machine", "changed", Map.of("machine-id", "1/lxd/0", "life", "dying"));
+            hosts.event("machine", "changed", Map.of("machine-id", "1/kvm/0", "instance-id", "juju-kvm-0"));
+            hosts.event("machine", "added", Map.of("machine-id", "2/lxd/1"));
+            hosts.event("machine", "added", Map.of("machine-id", "3"));
+            hosts.event("machine", "added", Map.of("machine-id", "1/lxd/0/lxd/2"));
+            hosts.event("machine", "removed", Map.of("machine-id", "1/kvm/1"));
+            hosts.event("machine", "added", Map.of("machine-id", "1/lxd/9"));
+            hosts.event("machine", "added", Map.of("machine-id", "1/lxd/0/lxd/9"));
+            Map<String, java.util.Set<String>> seen = new java.util.HashMap<>();
+            watcherOf.values().forEach(id -> seen.put(id, new java.util.LinkedHashSet<>()));
+            Awaitility.await().atMost(WAIT).until(() -> {
+                for (ConsumerRecord<String, byte[]> r : changes.poll(Duration.ofMillis(200))) {
+                    if (seen.containsKey(r.key())) {
+                        JujuWorld.json(r.value()).path("changes").forEach(c -> seen.get(r.key()).add(c.asText()));
+                    }
+                }
+                return seen.get(watcherOf.get("lxd of 1")).contains("1/lxd/9")
+                        && seen.get(watcherOf.get("all of 1")).contains("1/lxd/9")
+                        && seen.get(watcherOf.get("all of 1 (controller)")).contains("1/lxd/9")
+                        && seen.get(watcherOf.get("lxd of 1/lxd/0")).contains("1/lxd/0/lxd/9");
+            });
+            assertThat(seen.get(watcherOf.get("lxd of 1"))).containsExactlyInAnyOrder("1/lxd/1", "1/lxd/0", "1/lxd/9");
+            assertThat(seen.get(watcherOf.get("all of 1")))
+                    .containsExactlyInAnyOrder("1/lxd/1", "1/kvm/1", "1/lxd/0", "1/lxd/9");
+            assertThat(seen.get(watcherOf.get("all of 1 (controller)"))).isEqualTo(seen.get(watcherOf.get("all of 1")));
+            assertThat(seen.get(watcherOf.get("lxd of 1/lxd/0")))
+                    .containsExactlyInAnyOrder("1/lxd/0/lxd/2", "1/lxd/0/lxd/9");
+
+            assertThat(stopWatcher(theController, hosts.model, watcherOf.get("lxd of 1")).errorCode())
+                    .as("only its owner stops a watcher").isEqualTo("unauthorized access");
+            RpcResponse stopped = stopWatcher(machineOne, hosts.model, watcherOf.get("lxd of 1"));
+            assertThat(stopped.isError()).as(String.valueOf(stopped.error())).isFalse();
+        } finally {
+            hosts.close();
+        }
+    }
+
+    @Test
+    void containerWatchCallsOfTheWrongShapeAreBadRequests() {
+        RpcResponse wrongType = world.call(controller, "WatchContainers",
+                Map.of("params", List.of(Map.of("machine-tag", 1, "container-type", "lxd"))));
+        assertThat(wrongType.errorCode()).isEqualTo("bad request");
+        assertThat(wrongType.error()).contains("params[0].machine-tag");
+        RpcResponse notAList = world.call(controller, "WatchAllContainers", Map.of("params", "machine-1"));
+        assertThat(notAList.errorCode()).isEqualTo("bad request");
+        assertThat(notAList.error()).contains("\"params\"");
+        RpcResponse user = world.call(world.client(JujuWorld.ADMIN, JujuWorld.ADMIN_PASSWORD), "WatchContainers",
+                Map.of("params", List.of(watch("machine-0", "lxd"))));
+        assertThat(user.errorCode()).as("a user is not in the Provisioner's AvailableTo")
+                .isEqualTo("unauthorized access");
+    }
+
+    private static Map<String, String> watch(String machineTag, String containerType) {
+        return Map.of("machine-tag", machineTag, "container-type", containerType);
+    }
+
+    @Test
     void watchersCreatedWhileMachinesArriveMissNoneOfThem() throws Exception {
         JujuWorld busy = new JujuWorld(bootstrapServers).withModel();
         FerryClient watcher = busy.controller();

@@ -23,6 +23,7 @@ import dev.ferry.state.MachineStore;
 import dev.ferry.stream.BatchProcessor;
 import dev.ferry.stream.DatabaseReadiness;
 import dev.ferry.watcher.WatcherRegistry;
+import dev.ferry.watcher.WatcherSubjects;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,11 +36,6 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class ModelEventProcessor implements BatchProcessor {
-
-    /** Subject of the watchers of a model's top-level machines (Provisioner.WatchModelMachines). */
-    public static final String MODEL_MACHINES = "model-machines";
-    /** Subject prefix of the watchers of one machine's containers. */
-    public static final String CONTAINERS_OF = "containers:";
 
     private static final String FIND_APPLIED = """
             SELECT event_id, digest, life_cycle_changed FROM model_event_ledger
@@ -294,8 +290,9 @@ public class ModelEventProcessor implements BatchProcessor {
             return;
         }
         MachineTag machine = MachineTag.ofId(event.data().get("machine-id").asText());
-        String subject = machine.parentId().map(parent -> CONTAINERS_OF + parent).orElse(MODEL_MACHINES);
-        changes.computeIfAbsent(event.modelUuid() + "\n" + subject, k -> new LinkedHashSet<>()).add(machine.id());
+        for (String subject : WatcherSubjects.covering(machine)) {
+            changes.computeIfAbsent(event.modelUuid() + "\n" + subject, k -> new LinkedHashSet<>()).add(machine.id());
+        }
     }
 
     private List<ProducerRecord<String, byte[]>> output(List<Item> items, Effects effects) {
