@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -74,7 +75,6 @@ final class ExactlyOnceLane implements Runnable {
     private final Counter abortsCounter;
     private final Timer batchTimer;
     private volatile boolean stopping;
-    private volatile boolean assigned;
     private volatile String lastFailure = "";
     /** Whether the last Kafka transaction that failed did so for a record too large for its topic. */
     private volatile boolean lastCommitTooLarge;
@@ -109,10 +109,6 @@ final class ExactlyOnceLane implements Runnable {
 
     boolean isRunning() {
         return finished.getCount() > 0 && !stopping;
-    }
-
-    boolean hasAssignment() {
-        return assigned;
     }
 
     void stop() {
@@ -413,6 +409,11 @@ final class ExactlyOnceLane implements Runnable {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         // Static membership: a restarted instance gets its partitions back at once.
         props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, settings.instanceId() + "-" + settings.name() + "-" + index);
+        // Incremental rebalancing: a member joining or leaving moves only the partitions that change hands, the others
+        // go on being processed. With eager rebalancing every member gives up every partition until the whole group
+        // has rejoined, and a crashed member is waited for until its session times out (45 s).
+        props.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                CooperativeStickyAssignor.class.getName());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxBatch());
@@ -450,7 +451,6 @@ final class ExactlyOnceLane implements Runnable {
     private final class RebalanceTracker implements org.apache.kafka.clients.consumer.ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
-            assigned = false;
             // The transaction in flight carries offsets of these partitions: let it finish while they are still ours.
             try {
                 settle(Map.of());
@@ -461,7 +461,6 @@ final class ExactlyOnceLane implements Runnable {
 
         @Override
         public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
-            assigned = true;
             LOG.debugf("Lane %s-%d assigned %s", settings.name(), index, partitions);
         }
     }

@@ -71,7 +71,7 @@ public final class FerryProcess implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook, no graceful close, exactly like a crashed pod. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (process != null) {
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }

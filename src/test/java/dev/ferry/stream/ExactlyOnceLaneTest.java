@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -168,6 +169,63 @@ class ExactlyOnceLaneTest {
         }
     }
 
+    @Test
+    void givenAMemberThatCrashed_whenAnotherJoinsAndTheGroupWaitsForIt_thenTheSurvivorGoesOnWithItsPartitions()
+            throws Exception {
+        try (Topics topics = new Topics(4, 1);
+                Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+            Echo echo = new Echo();
+            List<String> warm = topics.produce(8, i -> "w" + i);
+            assertExactlyOnceInOrder(topics.runAndRead(echo, 100, warm.size()), warm);
+
+            // A crashed instance: a static member that got partitions, then stopped without leaving. The group counts
+            // it as a member until its session times out.
+            Map<String, Object> ghostProps = new HashMap<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    bootstrapServers, ConsumerConfig.GROUP_ID_CONFIG, topics.group(),
+                    ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "crashed", ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30_000,
+                    ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName()));
+            try (KafkaConsumer<String, String> crashed = new KafkaConsumer<>(ghostProps, new StringDeserializer(),
+                    new StringDeserializer())) {
+                crashed.subscribe(List.of(topics.in));
+                Awaitility.await().atMost(WAIT).until(() -> {
+                    crashed.poll(Duration.ofMillis(100));
+                    return !crashed.assignment().isEmpty();
+                });
+            }
+            List<Integer> survivors = admin.describeConsumerGroups(List.of(topics.group())).all().get()
+                    .get(topics.group()).members().stream()
+                    .filter(m -> !m.groupInstanceId().orElse("").equals("crashed"))
+                    .flatMap(m -> m.assignment().topicPartitions().stream()).map(p -> p.partition()).toList();
+            assertThat(survivors).isNotEmpty();
+
+            // Its replacement joins under another name: the group rebalances, waiting for the crashed member.
+            LaneGroup replacement = topics.lanes("replacement-" + UUID.randomUUID(), echo);
+            replacement.start();
+            try {
+                // Once the group rebalances and each survivor has heard of it (a heartbeat every 3 s).
+                Awaitility.await().atMost(WAIT).until(() -> admin.describeConsumerGroups(List.of(topics.group())).all()
+                        .get().get(topics.group()).groupState() == GroupState.PREPARING_REBALANCE);
+                Thread.sleep(4_000);
+                long sentAt = System.nanoTime();
+                List<String> during = new ArrayList<>();
+                for (int partition : survivors) {
+                    during.addAll(topics.produceTo(partition, 3, i -> "p" + partition + "-during-" + i));
+                }
+                List<String> answered = topics.read(topics.out, warm.size() + during.size()).stream()
+                        .map(ConsumerRecord::value).toList();
+                Duration took = Duration.ofNanos(System.nanoTime() - sentAt);
+                assertThat(answered).containsAll(during);
+                assertThat(members(admin, topics.group())).as("the crashed member, still waited for")
+                        .contains("crashed");
+                assertThat(took).as("the survivor's partitions while the group waits for the crashed member "
+                        + "(eagerly, every partition stops until its session times out)")
+                        .isLessThan(Duration.ofSeconds(10));
+            } finally {
+                replacement.stop();
+            }
+        }
+    }
+
     private static List<String> members(Admin admin, String group) throws Exception {
         return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().stream()
                 .map(m -> m.groupInstanceId().orElse(m.consumerId())).toList();
@@ -292,15 +350,24 @@ class ExactlyOnceLaneTest {
         /** Starts the lanes over the input and reads {@code expected} output records, grouped by key in order. */
         Map<String, List<String>> runAndRead(Echo echo, int maxBatch, int expected) throws Exception {
             echo.out = out;
-            Map<String, Object> kafka = new HashMap<>(KafkaClientProperties.from(ConfigProvider.getConfig()));
-            lanes = new LaneGroup(new LaneSettings("lanetest", in, group(), "test-" + UUID.randomUUID(),
-                    laneCount, maxBatch, Duration.ofMillis(100), Duration.ofSeconds(30), kafka), echo, registry);
+            lanes = lanes("test-" + UUID.randomUUID(), echo, maxBatch);
             lanes.start();
             Map<String, List<String>> byKey = new HashMap<>();
             for (ConsumerRecord<String, String> record : read(out, expected)) {
                 byKey.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record.value());
             }
             return byKey;
+        }
+
+        /** Lanes of another instance in the same group, echoing to the same output (not started). */
+        LaneGroup lanes(String instanceId, Echo echo) {
+            return lanes(instanceId, echo, 100);
+        }
+
+        private LaneGroup lanes(String instanceId, Echo echo, int maxBatch) {
+            Map<String, Object> kafka = new HashMap<>(KafkaClientProperties.from(ConfigProvider.getConfig()));
+            return new LaneGroup(new LaneSettings("lanetest", in, group(), instanceId, laneCount, maxBatch,
+                    Duration.ofMillis(100), Duration.ofSeconds(30), kafka), echo, registry);
         }
 
         /** Reads a topic with read_committed until {@code expected} records, then a little longer for extras. */

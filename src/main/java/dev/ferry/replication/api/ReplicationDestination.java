@@ -13,6 +13,8 @@ public record ReplicationDestination(String apiVersion, String kind, ObjectMeta 
         ReplicationDestinationSpec spec, ReplicationDestinationStatus status) implements ReplicationObject {
 
     public static final String KIND = "ReplicationDestination";
+    /** The {@code role} label of its metrics, as VolSync names it. */
+    public static final String ROLE = "destination";
 
     public ReplicationDestination withStatus(ReplicationDestinationStatus next) {
         return new ReplicationDestination(apiVersion, kind, metadata, spec, next);
@@ -37,6 +39,6 @@ public record ReplicationDestination(String apiVersion, String kind, ObjectMeta 
     @Override
     @JsonIgnore
     public String role() {
-        return "destination";
+        return ROLE;
     }
 }

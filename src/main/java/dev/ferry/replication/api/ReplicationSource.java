@@ -13,6 +13,8 @@ public record ReplicationSource(String apiVersion, String kind, ObjectMeta metad
         ReplicationSourceStatus status) implements ReplicationObject {
 
     public static final String KIND = "ReplicationSource";
+    /** The {@code role} label of its metrics, as VolSync names it. */
+    public static final String ROLE = "source";
 
     public ReplicationSource withStatus(ReplicationSourceStatus next) {
         return new ReplicationSource(apiVersion, kind, metadata, spec, next);
@@ -37,6 +39,6 @@ public record ReplicationSource(String apiVersion, String kind, ObjectMeta metad
     @Override
     @JsonIgnore
     public String role() {
-        return "source";
+        return ROLE;
     }
 }

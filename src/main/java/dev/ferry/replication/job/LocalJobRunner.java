@@ -57,6 +57,7 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
     /** This process's part of the scratch root: attempts' scratch directories, and the PIDs of running tools. */
     private final Path runnerDir;
     private final Clock clock;
+    private final ParentDeathSignal deathSignal;
     private final Map<String, LocalJob> jobs = new ConcurrentHashMap<>();
     private final List<Consumer<Owner>> listeners = new CopyOnWriteArrayList<>();
 
@@ -75,6 +76,7 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
             LOG.warnf("Cannot record the tools' PIDs in %s: %s", runnerDir, e.getMessage());
         }
         this.clock = clock;
+        this.deathSignal = ParentDeathSignal.detect();
     }
 
     @Override
@@ -479,7 +481,8 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
                 if (myStop.getCount() == 0) {
                     throw new IOException("job stopped");
                 }
-                ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(merge);
+                ProcessBuilder builder = new ProcessBuilder(deathSignal.wrap(new ArrayList<>(command)))
+                        .redirectErrorStream(merge);
                 if (cwd != null) {
                     builder.directory(cwd.toFile());
                 }

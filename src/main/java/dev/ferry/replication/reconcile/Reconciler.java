@@ -152,6 +152,16 @@ public final class Reconciler {
         metrics.remove(object.metadata().namespace(), object.metadata().name(), object.role());
     }
 
+    /**
+     * The object is another instance's now: its jobs stop here, and its metrics go from this instance's scrape (the
+     * new holder exports them; two instances exporting one object's series would count its syncs twice).
+     */
+    public void handedOver(Owner owner) {
+        env.jobs().deleteOwned(owner);
+        metrics.remove(owner.namespace(), owner.name(),
+                ReplicationSource.KIND.equals(owner.kind()) ? ReplicationSource.ROLE : ReplicationDestination.ROLE);
+    }
+
     /** A fresh status for a kind ({@code ReplicationSource} or {@code ReplicationDestination}). */
     public static ReplicationStatus emptyStatusOf(String kind) {
         return ReplicationSource.KIND.equals(kind) ? new ReplicationSourceStatus() : new ReplicationDestinationStatus();

@@ -176,7 +176,7 @@ public class ReplicationController {
             cancelTimer(state);
         }
         LOG.infof("%s: handed over to the instance that holds its partition; stopping its jobs here", ref);
-        jobs.deleteOwned(owner);
+        reconciler.handedOver(owner);
     }
 
     private void ownerChanged(Owner owner) {

@@ -417,9 +417,13 @@ class ControllerRequeueTest {
         clock.advance(Duration.ofSeconds(9));
         timer.fire();
         assertThat(cluster.jobs.get(NS, "volsync-rclone-src-mine")).isPresent();
+        assertThat(cluster.metrics.outOfSync).as("its metrics, exported here while it runs here")
+                .containsKey(NS + "/mine/source");
         clock.advance(Duration.ofSeconds(1));
         timer.fire();
         assertThat(cluster.jobs.get(NS, "volsync-rclone-src-mine")).as("the new owner runs it now").isEmpty();
+        assertThat(cluster.metrics.outOfSync).as("the new owner exports its metrics now")
+                .doesNotContainKey(NS + "/mine/source");
     }
 
     @Test
