@@ -57,9 +57,12 @@ final class SyncthingScript {
             }
             replacePrivate(config.resolve("https-key.pem"), secret.get(SyncthingSecret.KEY));
             replacePrivate(config.resolve("https-cert.pem"), secret.get(SyncthingSecret.CERT));
+            // STMONITORED: Syncthing runs as this one process, without its monitor, which would start the real one
+            // as its child: the job is the monitor (it starts Syncthing again whenever it ends), and a child of the
+            // monitor would not end with Ferry (the parent-death signal reaches the process the job started only).
             Map<String, String> env = Map.of("STGUIAPIKEY",
                     new String(secret.get(SyncthingSecret.API_KEY), StandardCharsets.UTF_8), "STHASHING", "standard",
-                    "STNOUPGRADE", "1");
+                    "STNOUPGRADE", "1", "STMONITORED", "1");
             return ctx.exec(List.of(settings.syncthingBinary(), "serve", "--home=" + config, "--no-browser",
                     "--no-restart", "--no-upgrade", "--gui-address=" + apiUrl), env, config).code();
         };

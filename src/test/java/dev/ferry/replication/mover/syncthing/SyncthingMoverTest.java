@@ -172,6 +172,17 @@ class SyncthingMoverTest {
     }
 
     @Test
+    void givenARunningSyncthing_thenItIsTheProcessItsJobStarted_withoutAMonitorsChild() throws Exception {
+        running("site-a");
+        List<Long> pids = cluster.jobs.pids("site-a", "volsync-share");
+        assertThat(pids).hasSize(1);
+        ProcessHandle syncthing = ProcessHandle.of(pids.get(0)).orElseThrow();
+        assertThat(syncthing.info().command().orElse("")).endsWith("syncthing");
+        assertThat(syncthing.descendants().map(p -> p.info().commandLine().orElse(String.valueOf(p.pid()))).toList())
+                .as("a process the parent-death signal would not reach when Ferry is killed").isEmpty();
+    }
+
+    @Test
     void givenASource_whenItIsDeleted_thenSyncthingStopsAndItsSecretAndConfigurationGo() throws Exception {
         ReplicationSource rs = running("site-a");
         int port = Integer.parseInt(syncthing(rs).address().replaceAll(".*:", ""));
