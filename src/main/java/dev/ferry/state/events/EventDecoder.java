@@ -187,12 +187,15 @@ final class EventDecoder {
         }
     }
 
-    /** PostgreSQL's text and jsonb hold no NUL character nor half of a surrogate pair, in values or in names. */
+    /**
+     * PostgreSQL's text and jsonb hold no NUL character nor half of a surrogate pair, in values or in names. The
+     * message quotes paths as they are: the names on a path to the first unstorable string were checked before it.
+     */
     private static void rejectUnstorable(JsonNode node) {
         StorableText.firstIn(node).ifPresent(found -> {
             String what = found.character() == '\0' ? "a NUL character" : found.description();
             throw new InvalidEventException(found.inFieldName()
-                    ? "a field name in \"" + StorableText.of(found.parent()) + "\" contains " + what
+                    ? "a field name in \"" + found.parent() + "\" contains " + what
                     : "field \"" + found.path() + "\" contains " + what);
         });
     }
