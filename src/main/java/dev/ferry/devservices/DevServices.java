@@ -4,6 +4,7 @@ import static dev.ferry.devservices.DevServicesConfigSourceFactory.isBlank;
 import static dev.ferry.devservices.DevServicesConfigSourceFactory.value;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,9 @@ public final class DevServices {
 
     private static final Logger LOG = Logger.getLogger(DevServices.class);
     private static final String STARTED_PREFIX = "ferry.embedded.started.";
+    private static final String USERS = "ferry.embedded.applications";
+    /** Bounds a JVM's exit when an application's stop hangs. */
+    private static final Duration APPLICATION_STOP_WAIT = Duration.ofSeconds(15);
 
     private DevServices() {
     }
@@ -101,9 +105,36 @@ public final class DevServices {
             throw new IllegalStateException("Ferry could not start its " + name + " dev service (" + e
                     + "); configure an external one instead (see README, 'Configuration')", e);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(service::close, "ferry-stop-" + name));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            awaitNoApplication(APPLICATION_STOP_WAIT);
+            service.close();
+        }, "ferry-stop-" + name));
         LOG.infof("Started %s in %d ms", service.describe(), (System.nanoTime() - begin) / 1_000_000);
         return started;
+    }
+
+    /**
+     * An application start in this JVM began or stopped using the services. A JVM exiting runs the application's
+     * stop and the services' shutdown hooks at once: the services wait for the application, whose last steps (leaving
+     * consumer groups, closing producers) still need the broker.
+     */
+    public static void applicationUsing(boolean using) {
+        synchronized (System.getProperties()) {
+            int users = Integer.getInteger(USERS, 0) + (using ? 1 : -1);
+            System.setProperty(USERS, Integer.toString(Math.max(users, 0)));
+        }
+    }
+
+    static void awaitNoApplication(Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (Integer.getInteger(USERS, 0) > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static boolean useContainers(ConfigSourceContext context) {
