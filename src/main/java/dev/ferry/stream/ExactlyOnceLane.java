@@ -155,7 +155,10 @@ final class ExactlyOnceLane implements Runnable {
                     records = List.of(records.get(0));
                 }
                 boolean deadLetter = failures >= NARROW_AFTER + DEAD_LETTER_AFTER && records.size() == 1;
-                if (deadLetter && !processorReady()) {
+                boolean lastAttempt = failures == NARROW_AFTER + DEAD_LETTER_AFTER - 1 && records.size() == 1;
+                // A record is the culprit only if the database answered both before its last attempt and after that
+                // failed: asked only after, a database back from an outage just then made its victim look guilty.
+                if ((deadLetter || lastAttempt) && !processorReady()) {
                     // Not the record's fault while the database does not answer: keep it, wait, try again.
                     LOG.warnf("Lane %s-%d: record %s-%d@%d keeps failing (%s) while the database does not answer; "
                             + "kept for the next attempt", settings.name(), index, records.get(0).topic(),

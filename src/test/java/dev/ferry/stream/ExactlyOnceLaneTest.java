@@ -129,6 +129,19 @@ class ExactlyOnceLaneTest {
     }
 
     @Test
+    void givenARecordThatFailedUntilTheDatabaseCameBack_whenItIsBackBeforeTheLaneAsks_thenTheRecordIsTriedAgain()
+            throws Exception {
+        Echo echo = new Echo();
+        echo.databaseBackWhenAsked = true;
+        try (Topics topics = new Topics()) {
+            topics.produce(1, i -> "outage-r1");
+            assertThat(topics.runAndRead(echo, 100, 1)).as("processed once the database was back")
+                    .containsValue(List.of("outage-r1"));
+            assertThat(topics.read(topics.in + ".dlq", 0)).as("an outage loses nothing").isEmpty();
+        }
+    }
+
+    @Test
     void givenARecordTooLargeForTheDeadLetterTopic_whenItIsDeadLettered_thenItsValueIsCutAndTheLaneGoesOn()
             throws Exception {
         Echo echo = new Echo();
@@ -247,11 +260,17 @@ class ExactlyOnceLaneTest {
         final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
         final AtomicInteger readinessAsked = new AtomicInteger();
         volatile boolean ready = true;
+        /** The database is away until the lane first asks whether it answers, and back by then. */
+        volatile boolean databaseBackWhenAsked;
         volatile String out;
 
         @Override
         public Uni<Boolean> ready() {
             readinessAsked.incrementAndGet();
+            if (databaseBackWhenAsked) {
+                databaseBackWhenAsked = false;
+                ready = true;
+            }
             return Uni.createFrom().item(ready);
         }
 
@@ -264,7 +283,7 @@ class ExactlyOnceLaneTest {
                 if (value.startsWith("poison")) {
                     return Uni.createFrom().failure(new IllegalStateException("poisoned record " + value));
                 }
-                if (value.startsWith("outage") && !ready) {
+                if (value.startsWith("outage") && (!ready || databaseBackWhenAsked)) {
                     return Uni.createFrom().failure(new IllegalStateException("database unavailable"));
                 }
                 if (value.startsWith("kafka-fails-once") && attempt == 1) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -26,17 +27,23 @@ import dev.ferry.rpc.FerryProcess;
 class ReplicationGroupMembershipIT {
 
     private static final String INSTANCE = "membership-test";
-    private static final Map<String, String> GROUPS = Map.of("ferry-volsync-sources", "volsync-sources",
-            "ferry-volsync-destinations", "volsync-destinations");
+    // Groups of this test's own: an earlier test's Ferry killed in the default groups stays a member until its
+    // session ends, and the group would wait for it.
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    private static final Map<String, String> GROUPS = Map.of("membership-sources-" + RUN, "volsync-sources",
+            "membership-destinations-" + RUN, "volsync-destinations");
     private static final int PARTITIONS = 6;
     private static final Duration SESSION = Duration.ofSeconds(90);
 
     @Test
     void givenAnInstanceKilledAndRestartedUnderItsName_thenItHoldsItsPartitionsAtOnce_andAGracefulStopLeaves()
             throws Exception {
-        try (FerryProcess ferry = new FerryProcess(Map.of("ferry.rpc.instance-id", INSTANCE,
-                "mp.messaging.incoming.volsync-sources.session.timeout.ms", Long.toString(SESSION.toMillis()),
-                "mp.messaging.incoming.volsync-destinations.session.timeout.ms", Long.toString(SESSION.toMillis())));
+        Map<String, String> settings = new HashMap<>(Map.of("ferry.rpc.instance-id", INSTANCE));
+        GROUPS.forEach((group, channel) -> {
+            settings.put("mp.messaging.incoming." + channel + ".group.id", group);
+            settings.put("mp.messaging.incoming." + channel + ".session.timeout.ms", Long.toString(SESSION.toMillis()));
+        });
+        try (FerryProcess ferry = new FerryProcess(settings);
                 Admin admin = Admin.create(Map.of("bootstrap.servers", ferry.bootstrapServers()))) {
             ferry.start(Map.of());
             Map<String, MemberDescription> firstIncarnation = Awaitility.await().atMost(Duration.ofSeconds(90))
