@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MemberToRemove;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import dev.ferry.devservices.DevServicesConfigSourceFactory;
@@ -146,6 +149,25 @@ public final class FerryProcess implements AutoCloseable {
         }
         assertThat(config).containsKeys("kafka.bootstrap.servers", "quarkus.datasource.jdbc.url");
         return config;
+    }
+
+    /**
+     * Removes a killed instance's static members from every group, as its graceful stop would have: otherwise they
+     * stay until their sessions end, and the next test's Ferry on this broker waits for them.
+     */
+    public void removeFromGroups(String instanceId) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+            List<String> groups = admin.listGroups().all().get().stream().map(g -> g.groupId()).toList();
+            for (var group : admin.describeConsumerGroups(groups).all().get().values()) {
+                List<MemberToRemove> members = group.members().stream()
+                        .filter(m -> m.groupInstanceId().filter(id -> id.startsWith(instanceId + "-")).isPresent())
+                        .map(m -> new MemberToRemove(m.groupInstanceId().get())).toList();
+                if (!members.isEmpty()) {
+                    admin.removeMembersFromConsumerGroup(group.groupId(),
+                            new RemoveMembersFromConsumerGroupOptions(members)).all().get();
+                }
+            }
+        }
     }
 
     public static int freePort() throws IOException {

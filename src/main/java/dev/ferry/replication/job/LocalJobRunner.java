@@ -39,15 +39,19 @@ import dev.ferry.replication.volume.Owner;
 
 /**
  * Runs mover Jobs in this process: each attempt is a {@link JobScript} on a thread of the given executor, its
- * commands real processes whose output forms the attempt's log. A failed attempt is retried after
- * {@code retryDelay} until {@code backoffLimit} attempts have failed (then the job stays failed until deleted, as a
- * Kubernetes Job would). Deleting a job kills its processes and their children. Jobs live as long as this runner.
+ * commands real processes whose output forms the attempt's log. A failed attempt is retried after a Kubernetes Job's
+ * back-off ({@code retryDelay}, doubled per failed attempt, at most {@link #MAX_RETRY_DELAY}) until
+ * {@code backoffLimit} attempts have failed (then the job stays failed until deleted, as a
+ * Kubernetes Job would). Stopping or deleting a job interrupts its processes and their children, and kills what
+ * still runs after {@code stopGrace} ({@link ToolStop}). Jobs live as long as this runner.
  */
 public final class LocalJobRunner implements JobRunner, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LocalJobRunner.class);
     private static final int LOG_LIMIT = 512 * 1024;
-    /** How long deleting a job waits for its killed processes to end. */
+    /** A Kubernetes Job's longest back-off between failed pods. */
+    static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(6);
+    /** How long deleting a job waits, after the grace, for its killed processes to end. */
     static final Duration KILL_WAIT = Duration.ofSeconds(5);
 
     private final ExecutorService executor;
@@ -58,11 +62,12 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
     private final Path runnerDir;
     private final Clock clock;
     private final ParentDeathSignal deathSignal;
+    private final ToolStop toolStop;
     private final Map<String, LocalJob> jobs = new ConcurrentHashMap<>();
     private final List<Consumer<Owner>> listeners = new CopyOnWriteArrayList<>();
 
     public LocalJobRunner(ExecutorService executor, ScheduledExecutorService timer, Duration retryDelay,
-            Path scratchRoot, Clock clock) {
+            Duration stopGrace, Path scratchRoot, Clock clock) {
         this.executor = executor;
         this.timer = timer;
         this.retryDelay = retryDelay;
@@ -77,6 +82,7 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
         }
         this.clock = clock;
         this.deathSignal = ParentDeathSignal.detect();
+        this.toolStop = ToolStop.detect(stopGrace, timer);
     }
 
     @Override
@@ -131,14 +137,40 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
         return job == null ? List.of() : job.processes.stream().filter(Process::isAlive).map(Process::pid).toList();
     }
 
+    /** The wait before the attempt after {@code failed} failed ones. */
+    Duration retryDelay(int failed) {
+        Duration delay = retryDelay.multipliedBy(1L << Math.min(Math.max(failed - 1, 0), 20));
+        return delay.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay;
+    }
+
+    /** Stops every job: all are interrupted at once, then waited for together. */
     @Override
     public void close() {
+        List<ProcessHandle> stopping = new ArrayList<>();
         jobs.keySet().forEach(k -> {
             LocalJob job = jobs.remove(k);
             if (job != null) {
-                job.kill();
+                stopping.addAll(job.stopForGood());
             }
         });
+        awaitEnd(stopping, "stopping");
+    }
+
+    /** Waits for stopped processes to end: the grace they have, then the time a kill takes. */
+    private void awaitEnd(List<ProcessHandle> stopping, String job) {
+        long deadline = System.nanoTime() + toolStop.grace().plus(KILL_WAIT).toNanos();
+        for (ProcessHandle handle : stopping) {
+            long left = deadline - System.nanoTime();
+            try {
+                handle.onExit().get(Math.max(left, 0), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.warnf("Job %s: process %d did not end within %s of being stopped", job, handle.pid(),
+                        toolStop.grace().plus(KILL_WAIT));
+            }
+        }
     }
 
     /**
@@ -321,46 +353,27 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
         }
 
         /**
-         * Stops the job for good and returns once its processes have ended (or after {@link #KILL_WAIT}): a job made
-         * anew under the same name (a replaced template) must not find their ports or files still held.
+         * Stops the job for good and returns once its processes have ended (or after the grace and
+         * {@link #KILL_WAIT}): a job made anew under the same name (a replaced template) must not find their ports or
+         * files still held.
          */
-        synchronized void kill() {
-            deleted = true;
-            List<ProcessHandle> killed = stopAttempt();
-            long deadline = System.nanoTime() + KILL_WAIT.toNanos();
-            for (ProcessHandle handle : killed) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                try {
-                    handle.onExit().get(left, TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    LOG.warnf("Job %s/%s: process %d did not end within %s of being killed", spec.namespace(),
-                            spec.name(), handle.pid(), KILL_WAIT);
-                }
-            }
+        void kill() {
+            awaitEnd(stopForGood(), spec.namespace() + "/" + spec.name());
         }
 
-        /** Kills the attempt's processes and their children; the handles of those it killed. */
+        synchronized List<ProcessHandle> stopForGood() {
+            deleted = true;
+            return stopAttempt();
+        }
+
+        /** Interrupts the attempt's processes and their children; the handles of all it stops. */
         private List<ProcessHandle> stopAttempt() {
             stop.countDown();
-            List<ProcessHandle> killed = new ArrayList<>();
-            for (Process process : processes) {
-                process.descendants().forEach(child -> {
-                    killed.add(child);
-                    child.destroyForcibly();
-                });
-                killed.add(process.toHandle());
-                process.destroyForcibly();
-            }
+            List<ProcessHandle> stopping = toolStop.stop(processes.stream().map(Process::toHandle).toList());
             if (attempt != null) {
                 attempt.cancel(true);
             }
-            return killed;
+            return stopping;
         }
 
         private void maybeStart() {
@@ -398,6 +411,7 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
 
         private void ended(CountDownLatch myStop, int code, StringBuilder log) {
             boolean retry;
+            Duration delay;
             synchronized (this) {
                 running = false;
                 attempt = null;
@@ -413,6 +427,7 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
                     failed++;
                 }
                 retry = code != 0 && failed < spec.backoffLimit();
+                delay = retryDelay(failed);
             }
             LOG.debugf("Job %s/%s attempt ended with %d", spec.namespace(), spec.name(), code);
             if (retry) {
@@ -420,7 +435,7 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
                     synchronized (LocalJob.this) {
                         maybeStart();
                     }
-                }, retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+                }, delay.toMillis(), TimeUnit.MILLISECONDS);
             }
             for (Consumer<Owner> listener : listeners) {
                 try {
@@ -494,7 +509,8 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
                 processes.add(process);
                 record(process);
                 if (myStop.getCount() == 0) {
-                    process.destroyForcibly();
+                    // Stopped while it started: the stop did not see it.
+                    toolStop.stop(List.of(process.toHandle()));
                 }
                 return process;
             }

@@ -68,7 +68,7 @@ final class ParentDeathSignal {
         return wrapped;
     }
 
-    private static Optional<String> onPath(String name) {
+    static Optional<String> onPath(String name) {
         String path = System.getenv("PATH");
         if (path == null || name.isEmpty()) {
             return Optional.empty();

@@ -36,9 +36,19 @@ public interface ReplicationConfig {
     @WithDefault("16")
     int workers();
 
-    /** Delay before a failed job attempt is retried (a Kubernetes Job's pod back-off). */
+    /**
+     * Delay before a failed job attempt is retried, doubled for each further failed attempt of the job, at most six
+     * minutes (a Kubernetes Job's pod back-off).
+     */
     @WithDefault("10s")
     Duration jobRetryDelay();
+
+    /**
+     * How long a stopped job's tools have to end after SIGINT (restic removes its lock from the repository, rsync
+     * its partial files) before they are killed; a Kubernetes pod's termination grace period.
+     */
+    @WithDefault("10s")
+    Duration toolStopGrace();
 
     /** First back-off of a reconcile that failed; doubles per failure up to the maximum. */
     @WithDefault("5ms")

@@ -61,7 +61,8 @@ public class ReplicationRuntime {
         this.passes = Executors.newFixedThreadPool(config.workers(), named("ferry-replication-pass"));
         this.jobThreads = Executors.newCachedThreadPool(named("ferry-replication-job"));
         this.timer = Executors.newSingleThreadScheduledExecutor(named("ferry-replication-timer"));
-        this.jobs = new LocalJobRunner(jobThreads, timer, config.jobRetryDelay(), config.scratchDir(), clock);
+        this.jobs = new LocalJobRunner(jobThreads, timer, config.jobRetryDelay(), config.toolStopGrace(),
+                config.scratchDir(), clock);
         this.volumes = new LocalVolumeBackend(config.volumesRoot());
         MoverSettings settings = new MoverSettings(config.tools().rsync(), config.tools().rclone(),
                 config.tools().restic(), config.tools().sync(), config.bindAddress(), config.rsync().compress(),

@@ -26,6 +26,7 @@ import dev.ferry.replication.volume.Owner;
 class LocalJobRunnerTest {
 
     static final Owner OWNER = new Owner("ReplicationSource", "team-a", "app", "uid-1");
+    static final Duration STOP_GRACE = Duration.ofSeconds(2);
 
     @TempDir
     Path scratch;
@@ -37,7 +38,7 @@ class LocalJobRunnerTest {
     void start() {
         executor = Executors.newCachedThreadPool();
         timer = Executors.newSingleThreadScheduledExecutor();
-        jobs = new LocalJobRunner(executor, timer, Duration.ofMillis(10), scratch, Clock.systemUTC());
+        jobs = new LocalJobRunner(executor, timer, Duration.ofMillis(10), STOP_GRACE, scratch, Clock.systemUTC());
     }
 
     @AfterEach
@@ -154,6 +155,76 @@ class LocalJobRunnerTest {
         assertThat(running).as("nothing left holding what the job held").noneMatch(ProcessHandle::isAlive);
     }
 
+    @Test
+    void givenAToolThatCleansUpWhenInterrupted_whenItsJobIsDeleted_thenItHasCleanedUpWhenDeleteReturns()
+            throws Exception {
+        Path mark = scratch.resolve("cleaned-up");
+        // A shell runs its trap once its foreground child has ended, which the interrupt also reaches.
+        jobs.ensure(new JobSpec("team-a", "tidy", OWNER, false, 1, 1, Map.of(), ctx -> ctx.exec(List.of("sh", "-c",
+                "trap 'echo interrupted > \"$MARK\"; exit 130' INT; echo ready; while :; do sleep 0.2; done"),
+                Map.of("MARK", mark.toString()), null).code()));
+        List<ProcessHandle> running = awaitProcesses("tidy", 2);
+
+        long begin = System.nanoTime();
+        jobs.delete("team-a", "tidy");
+        assertThat(mark).as("what the tool does when interrupted, before it ends").hasContent("interrupted");
+        assertThat(running).noneMatch(ProcessHandle::isAlive);
+        assertThat(Duration.ofNanos(System.nanoTime() - begin)).as("it ended when interrupted, not at the grace")
+                .isLessThan(STOP_GRACE);
+    }
+
+    @Test
+    void givenAToolThatIgnoresTheInterrupt_whenItsJobIsDeleted_thenItIsKilledAfterTheGrace() throws Exception {
+        jobs.ensure(new JobSpec("team-a", "stubborn", OWNER, false, 1, 1, Map.of(), ctx -> ctx.exec(List.of("sh",
+                "-c", "trap '' INT; while :; do sleep 0.2; done"), Map.of(), null).code()));
+        List<ProcessHandle> running = awaitProcesses("stubborn", 2);
+
+        long begin = System.nanoTime();
+        jobs.delete("team-a", "stubborn");
+        assertThat(running).as("killed once the grace was over").noneMatch(ProcessHandle::isAlive);
+        assertThat(Duration.ofNanos(System.nanoTime() - begin)).isBetween(STOP_GRACE,
+                STOP_GRACE.plus(LocalJobRunner.KILL_WAIT));
+    }
+
+    @Test
+    void givenAJobFailingAgainAndAgain_thenEachRetryWaitsTwiceAsLongAsTheOneBefore_upToSixMinutes() throws Exception {
+        try (LocalJobRunner slow = new LocalJobRunner(executor, timer, Duration.ofMillis(150), STOP_GRACE,
+                scratch.resolve("slow"), Clock.systemUTC())) {
+            List<Long> starts = new java.util.concurrent.CopyOnWriteArrayList<>();
+            slow.ensure(new JobSpec("team-a", "failing", OWNER, false, 4, 1, Map.of(), ctx -> {
+                starts.add(System.nanoTime());
+                return 1;
+            }));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> starts.size() == 4);
+            for (int i = 1; i < starts.size(); i++) {
+                assertThat(Duration.ofNanos(starts.get(i) - starts.get(i - 1))).as("wait before attempt %d", i + 1)
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(150L << (i - 1)));
+            }
+            assertThat(slow.retryDelay(1)).isEqualTo(Duration.ofMillis(150));
+            assertThat(slow.retryDelay(12)).isEqualTo(Duration.ofMillis(150L << 11));
+            assertThat(slow.retryDelay(13)).isEqualTo(LocalJobRunner.MAX_RETRY_DELAY);
+            assertThat(slow.retryDelay(1000)).isEqualTo(LocalJobRunner.MAX_RETRY_DELAY);
+        }
+    }
+
+    /** The job's tool and its children, once there are {@code count} of them. */
+    private List<ProcessHandle> awaitProcesses(String job, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            List<Long> pids = jobs.pids("team-a", job);
+            if (!pids.isEmpty()) {
+                ProcessHandle tool = ProcessHandle.of(pids.get(0)).orElse(null);
+                List<ProcessHandle> family = tool == null ? List.of()
+                        : java.util.stream.Stream.concat(java.util.stream.Stream.of(tool), tool.descendants()).toList();
+                if (family.size() >= count) {
+                    return family;
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("job " + job + " did not start " + count + " processes");
+    }
+
     static Path runnerDir(Path scratch, ProcessHandle runner) throws Exception {
         return java.nio.file.Files.createDirectories(scratch.resolve(runner.pid() + "-"
                 + LocalJobRunner.startStamp(runner)).resolve("pids"));
@@ -178,7 +249,7 @@ class LocalJobRunnerTest {
         Path livePids = runnerDir(scratch, liveFerry.toHandle());
         java.nio.file.Files.writeString(livePids.resolve(String.valueOf(liveTool.pid())),
                 String.valueOf(LocalJobRunner.startStamp(liveTool.toHandle())));
-        try (LocalJobRunner next = new LocalJobRunner(executor, timer, Duration.ofMillis(10), scratch,
+        try (LocalJobRunner next = new LocalJobRunner(executor, timer, Duration.ofMillis(10), STOP_GRACE, scratch,
                 Clock.systemUTC())) {
             assertThat(orphan.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
             assertThat(deadPids.getParent()).doesNotExist();
@@ -217,7 +288,7 @@ class LocalJobRunnerTest {
                 String.valueOf(LocalJobRunner.startStamp(victim.toHandle())));
         java.nio.file.Files.setPosixFilePermissions(record,
                 java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
-        try (LocalJobRunner next = new LocalJobRunner(executor, timer, Duration.ofMillis(10), scratch,
+        try (LocalJobRunner next = new LocalJobRunner(executor, timer, Duration.ofMillis(10), STOP_GRACE, scratch,
                 Clock.systemUTC())) {
             assertThat(victim.onExit().completeOnTimeout(victim, 2, TimeUnit.SECONDS).get().isAlive())
                     .as("a record writable by others names no process to stop").isTrue();

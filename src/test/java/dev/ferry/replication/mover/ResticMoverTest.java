@@ -132,6 +132,42 @@ class ResticMoverTest {
     }
 
     @Test
+    void givenABackupStoppedMidway_whenTheObjectSyncsAgain_thenTheStaleLockIsRemovedAndTheRetainPolicyApplies()
+            throws Exception {
+        Path data = cluster.pvc(NS, "data");
+        java.util.Random random = new java.util.Random(7);
+        byte[] chunk = new byte[8 << 20];
+        for (int i = 0; i < 40; i++) {
+            random.nextBytes(chunk);
+            Files.write(data.resolve("big-" + i + ".bin"), chunk);
+        }
+        restic("init");
+        Path locks = repository.resolve("locks");
+        ReplicationSource rs = source("one", null);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                .until(() -> {
+                    if (cluster.jobs.pids(NS, "volsync-src-app").isEmpty()) {
+                        cluster.reconciler.reconcile(rs);
+                        return false;
+                    }
+                    try (var held = Files.list(locks)) {
+                        return held.count() > 0;
+                    }
+                });
+        // As a hand-over, a shutdown or a deletion stops it: restic 0.14 leaves its lock even when interrupted.
+        cluster.jobs.delete(NS, "volsync-src-app");
+
+        cluster.reconcileUntil(rs, s -> synced(s, "one"), Duration.ofSeconds(120));
+        assertThat(rs.status().latestMoverStatus.result()).isEqualTo(MoverStatus.SUCCESSFUL);
+        assertThat(rs.status().latestMoverStatus.logs()).contains("snapshot").contains("saved");
+        try (var left = Files.list(locks)) {
+            assertThat(left.toList()).as("locks left in the repository").isEmpty();
+        }
+        Ran forget = restic(repository, "correct horse battery staple", "forget", "--keep-last", "1");
+        assertThat(forget.code()).as("an exclusive lock (forget, prune) is taken without unlock").isZero();
+    }
+
+    @Test
     void givenTheCopyMethodChanges_whenBackedUpAgain_thenOnePathEndingInDataIsRecordedAndOneSnapshotKept()
             throws Exception {
         // Not named data: VolSync's restore picks snapshots whose path contains /data, which a volume named data

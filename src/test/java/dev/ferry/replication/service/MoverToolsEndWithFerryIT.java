@@ -24,11 +24,13 @@ import dev.ferry.rpc.FerryProcess;
  */
 class MoverToolsEndWithFerryIT {
 
+    private static final String INSTANCE = "tools-end-test";
+
     @Test
     void givenAnRsyncDestinationWaitingForItsSource_whenFerryIsKilled_thenItsDaemonEndsToo() throws Exception {
         RcloneToLocalPath volumes = new RcloneToLocalPath("tools-end");
         Map<String, String> settings = new HashMap<>(volumes.settings());
-        settings.put("ferry.rpc.instance-id", "tools-end-test");
+        settings.put("ferry.rpc.instance-id", INSTANCE);
         settings.put("ferry.replication.scratch-dir", volumes.root().resolve("scratch").toString());
         try (FerryProcess ferry = new FerryProcess(settings)) {
             ferry.start(Map.of());
@@ -51,6 +53,7 @@ class MoverToolsEndWithFerryIT {
 
             Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(daemons)
                     .as("the destination's rsync daemon, once Ferry is gone").noneMatch(ProcessHandle::isAlive));
+            ferry.removeFromGroups(INSTANCE);
         }
     }
 

@@ -44,6 +44,9 @@ import dev.ferry.replication.volume.LocalVolumeBackend;
 /** Volumes, secrets, jobs and a reconciler on temporary directories: VolSync's world without a cluster. */
 public final class LocalCluster implements AutoCloseable {
 
+    /** As Ferry's default: time for a stopped tool to clean up (restic its lock). */
+    public static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
     public final Path volumesRoot;
     public final Path secretsRoot;
     public final Path configMapsRoot;
@@ -100,7 +103,8 @@ public final class LocalCluster implements AutoCloseable {
         configMapsRoot = Files.createDirectories(base.resolve("configmaps"));
         volumes = new LocalVolumeBackend(volumesRoot);
         secrets = new LocalSecretStore(secretsRoot);
-        jobs = new LocalJobRunner(executor, timer, Duration.ofMillis(100), base.resolve("scratch"), clock);
+        jobs = new LocalJobRunner(executor, timer, Duration.ofMillis(100), STOP_GRACE, base.resolve("scratch"),
+                clock);
         env = new MoverEnvironment(volumes, secrets, new LocalConfigMapStore(configMapsRoot), new LocalServiceBackend(volumesRoot, "127.0.0.1"), jobs, clock,
                 settings);
         Catalog catalog = new Catalog().register(new RsyncBuilder("rsync")).register(new RcloneBuilder("rclone"))

@@ -43,6 +43,7 @@ final class ResticScript {
 
     static final String HOST = "volsync";
     private static final String NO_REPOSITORY = "Is there a repository at the following location";
+    private static final String LOCKED = "repository is already locked";
     /** What restic prints once the repository is open and the backup begins. */
     private static final Pattern STARTED = Pattern.compile("(?m)^(no parent snapshot found|using parent snapshot)",
             Pattern.CASE_INSENSITIVE);
@@ -143,7 +144,7 @@ final class ResticScript {
                         }
                         rc = backup(ctx, restic, env, data, cache);
                     }
-                    case "prune" -> rc = ctx.exec(command(restic, "prune"), env, data).code();
+                    case "prune" -> rc = execPastStaleLocks(ctx, restic, command(restic, "prune"), env, data).code();
                     case "restore" -> rc = restore(ctx, settings, restic, env, data);
                     default -> {
                         ctx.log("unknown operation: " + operation);
@@ -186,13 +187,13 @@ final class ResticScript {
         List<String> backup = command(restic, "backup", "--host", HOST, "--exclude=lost+found", ".");
         Map<String, String> backupEnv = new TreeMap<>(env);
         backupEnv.put("PWD", recordedPath(cache, data).toString());
-        JobContext.Exit exit = ctx.exec(backup, backupEnv, data);
+        JobContext.Exit exit = execPastStaleLocks(ctx, restic, backup, backupEnv, data);
         if (!exit.ok() && exit.output().contains(NO_REPOSITORY)) {
             int rc = ctx.exec(command(restic, "init"), env, data).code();
             if (rc != 0) {
                 return rc;
             }
-            exit = ctx.exec(backup, backupEnv, data);
+            exit = execPastStaleLocks(ctx, restic, backup, backupEnv, data);
         }
         if (!exit.ok()) {
             if (!STARTED.matcher(exit.output()).find()) {
@@ -211,7 +212,7 @@ final class ResticScript {
             // policy applying to every snapshot of the repository, as VolSync's one group does.
             List<String> command = command(restic, "forget", "--host", HOST, "--group-by", "host");
             command.addAll(List.of(forget.split("\\s+")));
-            return ctx.exec(command, env, data).code();
+            return execPastStaleLocks(ctx, restic, command, env, data).code();
         }
         return 0;
     }
@@ -249,6 +250,9 @@ final class ResticScript {
             Path data) throws Exception {
         List<String> list = command(restic, "snapshots", "--json", "--host", HOST);
         JobContext.Captured listed = ctx.captureAll(list, env, data);
+        if (!listed.ok() && listed.stderr().contains(LOCKED) && removeStaleLocks(ctx, restic, env, data)) {
+            listed = ctx.captureAll(list, env, data);
+        }
         if (!listed.ok() && listed.stderr().contains(NO_REPOSITORY)) {
             int rc = ctx.exec(command(restic, "init"), env, data).code();
             if (rc != 0) {
@@ -284,12 +288,36 @@ final class ResticScript {
         ctx.log("Selected restic snapshot with id: " + chosen.id());
         int rc;
         try (AutoCloseable writeback = JobMovers.writeback(ctx, settings, data)) {
-            rc = ctx.exec(command(restic, "restore", "-t", ".", "--host", HOST, chosen.id()), env, data).code();
+            rc = execPastStaleLocks(ctx, restic, command(restic, "restore", "-t", ".", "--host", HOST, chosen.id()),
+                    env, data).code();
         }
         if (rc != 0) {
             return rc;
         }
         return JobMovers.flush(ctx, settings, data) ? 0 : 1;
+    }
+
+    /**
+     * Runs a restic command; should it find the repository locked, removes the locks restic itself calls stale and
+     * runs it once more. A restic stopped or killed midway leaves its lock (restic 0.14 even when interrupted), and
+     * every later forget and prune (which lock exclusively) would fail until someone set {@code unlock}: when Ferry
+     * stops a job for a hand-over, a shutdown or a deletion, and when an instance dies. Stale is restic's word for a
+     * lock of a process gone from this host, or not refreshed for 30 minutes (a live restic refreshes its lock every
+     * 5): a lock a running restic holds, here or on another host, stays, and the command fails as VolSync's would.
+     */
+    private static JobContext.Exit execPastStaleLocks(JobContext ctx, List<String> restic, List<String> command,
+            Map<String, String> env, Path data) throws Exception {
+        JobContext.Exit exit = ctx.exec(command, env, data);
+        if (!exit.ok() && exit.output().contains(LOCKED) && removeStaleLocks(ctx, restic, env, data)) {
+            exit = ctx.exec(command, env, data);
+        }
+        return exit;
+    }
+
+    private static boolean removeStaleLocks(JobContext ctx, List<String> restic, Map<String, String> env, Path data)
+            throws Exception {
+        ctx.log("=== Repository locked: removing stale locks ===");
+        return ctx.exec(command(restic, "unlock"), env, data).ok();
     }
 
     /** A restic command line: the binary with its global flags, then {@code args}. */
