@@ -143,7 +143,7 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
         return delay.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay;
     }
 
-    /** Stops every job: all are interrupted at once, then waited for together. */
+    /** Stops every job (all are interrupted at once, then waited for together) and removes this runner's records. */
     @Override
     public void close() {
         List<ProcessHandle> stopping = new ArrayList<>();
@@ -154,6 +154,8 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
             }
         });
         awaitEnd(stopping, "stopping");
+        // Nothing of this process is left to stop: its record goes (what a start of Ferry would otherwise clear).
+        removeQuietly(runnerDir);
     }
 
     /** Waits for stopped processes to end: the grace they have, then the time a kill takes. */

@@ -207,6 +207,21 @@ class LocalJobRunnerTest {
         }
     }
 
+    @Test
+    void givenARunnerThatRanAJob_whenClosed_thenItsRecordsAreGone() throws Exception {
+        Path own = scratch.resolve("own");
+        LocalJobRunner runner = new LocalJobRunner(executor, timer, Duration.ofMillis(10), STOP_GRACE, own,
+                Clock.systemUTC());
+        runner.ensure(new JobSpec("team-a", "quick", OWNER, false, 1, 1, Map.of(),
+                ctx -> ctx.exec(List.of("true"), Map.of(), null).code()));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> runner.get("team-a", "quick").orElseThrow().succeeded() > 0);
+        assertThat(own).isDirectoryContaining(p -> true);
+
+        runner.close();
+        assertThat(own).as("nothing left for a later start of Ferry to clear").isEmptyDirectory();
+    }
+
     /** The job's tool and its children, once there are {@code count} of them. */
     private List<ProcessHandle> awaitProcesses(String job, int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
