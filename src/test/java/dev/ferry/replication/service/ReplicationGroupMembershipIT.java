@@ -69,6 +69,11 @@ class ReplicationGroupMembershipIT {
                             .allSatisfy(group -> assertThat(group.members()).isEmpty()));
             System.out.printf("group membership: groups empty %d ms after the stop returned%n",
                     Duration.ofNanos(System.nanoTime() - stopped).toMillis());
+            List<String> all = admin.listGroups().all().get().stream().map(g -> g.groupId()).toList();
+            assertThat(admin.describeConsumerGroups(all).all().get().values().stream()
+                    .flatMap(g -> g.members().stream()).flatMap(m -> m.groupInstanceId().stream()))
+                    .as("this instance's members in any group (its RPC and model-event lanes too)")
+                    .noneMatch(id -> id.startsWith(INSTANCE + "-"));
         }
     }
 
