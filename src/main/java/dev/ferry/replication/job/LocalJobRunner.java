@@ -158,21 +158,34 @@ public final class LocalJobRunner implements JobRunner, AutoCloseable {
         removeQuietly(runnerDir);
     }
 
-    /** Waits for stopped processes to end: the grace they have, then the time a kill takes. */
+    /**
+     * Waits for stopped processes to end: the grace they have, then (killing those still running here, without
+     * waiting for the timer, whose thread may be busy) the time a kill takes.
+     */
     private void awaitEnd(List<ProcessHandle> stopping, String job) {
-        long deadline = System.nanoTime() + toolStop.grace().plus(KILL_WAIT).toNanos();
-        for (ProcessHandle handle : stopping) {
-            long left = deadline - System.nanoTime();
-            try {
-                handle.onExit().get(Math.max(left, 0), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                LOG.warnf("Job %s: process %d did not end within %s of being stopped", job, handle.pid(),
-                        toolStop.grace().plus(KILL_WAIT));
+        if (!awaitAll(stopping, toolStop.grace())) {
+            stopping.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+            if (!awaitAll(stopping, KILL_WAIT)) {
+                stopping.stream().filter(ProcessHandle::isAlive).forEach(p -> LOG.warnf(
+                        "Job %s: process %d did not end within %s of being killed", job, p.pid(), KILL_WAIT));
             }
         }
+    }
+
+    /** Whether all ended within {@code atMost}. */
+    private static boolean awaitAll(List<ProcessHandle> processes, Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        for (ProcessHandle handle : processes) {
+            try {
+                handle.onExit().get(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -128,9 +128,10 @@ public class ReplicationController {
         });
     }
 
+    /** A hand-over's task, run on a pass thread: stopping jobs waits for their tools, never on the shared timer. */
     private void scheduleQuietly(Runnable task, Duration delay) {
         try {
-            timer.schedule(task, delay);
+            timer.schedule(() -> passes.execute(task), delay);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // Shutting down: the runtime stops every job itself.
             LOG.debug("hand-over not scheduled: shutting down");
