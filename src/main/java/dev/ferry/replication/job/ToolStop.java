@@ -12,10 +12,11 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * Stops a job's tools as a pod's termination would, then for good: each tool and its children get SIGINT (the signal
- * every mover tool cleans up on; restic before 0.17 ignores SIGTERM's chance to), and whatever still runs after
- * {@code grace} is killed. An interrupted rsync removes its partial files, where a killed one leaves them in the
- * volume. When a tool has ended, its children still running are killed at once: they were the tool's to stop.
+ * Stops a job's tools as a pod's termination would, then for good: each tool gets SIGINT (the signal every mover tool
+ * cleans up on; restic before 0.17 ignores SIGTERM's chance to), its children SIGINT once it has ended (a restic
+ * still needs its backend's process, an {@code rclone serve}, to remove its lock; an rsync daemon's connections
+ * remove their partial files), and whatever still runs after {@code grace} is killed. A killed rsync leaves its
+ * partial files in the volume.
  */
 final class ToolStop {
 
@@ -54,12 +55,17 @@ final class ToolStop {
             List<ProcessHandle> children = tool.descendants().toList();
             all.add(tool);
             all.addAll(children);
-            tool.onExit().thenRun(() -> children.forEach(ProcessHandle::destroyForcibly));
+            tool.onExit().thenRun(() -> {
+                List<ProcessHandle> left = children.stream().filter(ProcessHandle::isAlive).toList();
+                if (!left.isEmpty()) {
+                    interrupt(left);
+                }
+            });
         }
         if (all.isEmpty()) {
             return all;
         }
-        interrupt(all);
+        interrupt(tools);
         timer.schedule(() -> all.stream().filter(ProcessHandle::isAlive).forEach(p -> {
             LOG.debugf("pid %d still running %s after SIGINT: killed", p.pid(), grace);
             p.destroyForcibly();

@@ -168,6 +168,45 @@ class ResticMoverTest {
     }
 
     @Test
+    void givenALockOfARunningProcessOfThisHost_whenTheRepositoryIsFoundLocked_thenNoUnlockSignalsIt_andTheSyncWaits()
+            throws Exception {
+        Trees.populate(cluster.pvc(NS, "data"), 2, 10, false);
+        restic("init");
+        Path locks = repository.resolve("locks");
+        // A backup from standard input that is never closed holds its lock until we let it finish.
+        ProcessBuilder holding = new ProcessBuilder("restic", "backup", "--stdin", "--stdin-filename", "held");
+        holding.environment().put("RESTIC_REPOSITORY", repository.toString());
+        holding.environment().put("RESTIC_PASSWORD", "correct horse battery staple");
+        Process holder = holding.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+                try (var held = Files.list(locks)) {
+                    return held.count() == 1;
+                }
+            });
+            ReplicationSource rs = source("one", null);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(25))
+                    .until(() -> {
+                        cluster.reconciler.reconcile(rs);
+                        return cluster.jobs.get(NS, "volsync-src-app").map(j -> j.failed() > 0).orElse(false);
+                    });
+            assertThat(cluster.jobs.get(NS, "volsync-src-app").orElseThrow().logs())
+                    .contains("Repository locked: removing stale locks")
+                    .contains("Not removing locks: lock ").contains("names process " + holder.pid())
+                    .doesNotContain("successfully removed locks");
+            assertThat(holder.isAlive()).isTrue();
+            try (var held = Files.list(locks)) {
+                assertThat(held.count()).as("the running backup's lock, and Ferry's own gone").isEqualTo(1);
+            }
+        } finally {
+            holder.getOutputStream().write("held".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            holder.getOutputStream().close();
+            holder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertThat(holder.exitValue()).as("the holder's backup, never signalled").isZero();
+    }
+
+    @Test
     void givenTheCopyMethodChanges_whenBackedUpAgain_thenOnePathEndingInDataIsRecordedAndOneSnapshotKept()
             throws Exception {
         // Not named data: VolSync's restore picks snapshots whose path contains /data, which a volume named data

@@ -317,7 +317,53 @@ final class ResticScript {
     private static boolean removeStaleLocks(JobContext ctx, List<String> restic, Map<String, String> env, Path data)
             throws Exception {
         ctx.log("=== Repository locked: removing stale locks ===");
+        Optional<String> running = runningLockHolder(ctx, restic, env, data);
+        if (running.isPresent()) {
+            ctx.log("Not removing locks: " + running.get());
+            return false;
+        }
         return ctx.exec(command(restic, "unlock"), env, data).ok();
+    }
+
+    /**
+     * restic's unlock tells whether a lock of this host is stale by sending SIGHUP to the process it names: a PID
+     * reused since by another process (a JVM ends on SIGHUP) would get it. So unlock runs only when no lock of this
+     * host names a running process (a running restic's lock is not stale anyway); locks of other hosts are judged by
+     * their age alone. Reading them costs a repository opening per lock, only when the repository was found locked.
+     */
+    private static Optional<String> runningLockHolder(JobContext ctx, List<String> restic, Map<String, String> env,
+            Path data) throws Exception {
+        JobContext.Captured ids = ctx.captureAll(command(restic, "list", "locks", "--no-lock"), env, data);
+        if (!ids.ok()) {
+            return Optional.of("the locks could not be listed");
+        }
+        String host = localHostName();
+        for (String id : ids.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
+            JobContext.Captured lock = ctx.captureAll(command(restic, "cat", "lock", id, "--no-lock"), env, data);
+            if (!lock.ok()) {
+                continue; // removed meanwhile
+            }
+            JsonNode node = new ObjectMapper().readTree(lock.stdout());
+            long pid = node.path("pid").asLong(-1);
+            if (host.equals(node.path("hostname").asText()) && pid > 0 && ProcessHandle.of(pid).isPresent()) {
+                return Optional.of("lock " + id.substring(0, Math.min(10, id.length())) + " names process " + pid
+                        + " of this host, which is running");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The name restic records in its locks (Go's os.Hostname: the kernel's). */
+    static String localHostName() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException unknown) {
+                return "";
+            }
+        }
     }
 
     /** A restic command line: the binary with its global flags, then {@code args}. */
