@@ -154,7 +154,8 @@ class ResticMoverTest {
                         return held.count() > 0;
                     }
                 });
-        // As a hand-over, a shutdown or a deletion stops it: restic 0.14 leaves its lock even when interrupted.
+        // As a hand-over, a shutdown or a deletion stops it; an interrupted restic 0.14 may leave its lock (here it
+        // did once), a killed one always does, and the next sync must not depend on which.
         cluster.jobs.delete(NS, "volsync-src-app");
 
         cluster.reconcileUntil(rs, s -> synced(s, "one"), Duration.ofSeconds(120));

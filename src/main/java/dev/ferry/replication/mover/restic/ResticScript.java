@@ -299,7 +299,7 @@ final class ResticScript {
 
     /**
      * Runs a restic command; should it find the repository locked, removes the locks restic itself calls stale and
-     * runs it once more. A restic stopped or killed midway leaves its lock (restic 0.14 even when interrupted), and
+     * runs it once more. A restic killed midway leaves its lock (restic 0.14 at times even when interrupted), and
      * every later forget and prune (which lock exclusively) would fail until someone set {@code unlock}: when Ferry
      * stops a job for a hand-over, a shutdown or a deletion, and when an instance dies. Stale is restic's word for a
      * lock of a process gone from this host, or not refreshed for 30 minutes (a live restic refreshes its lock every
