@@ -407,11 +407,16 @@ final class ExactlyOnceLane implements Runnable {
         return created;
     }
 
+    /** This lane's static member name in its group. */
+    String memberName() {
+        return settings.instanceId() + "-" + settings.name() + "-" + index;
+    }
+
     private KafkaConsumer<String, byte[]> newConsumer() {
         Map<String, Object> props = new HashMap<>(settings.kafka());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         // Static membership: a restarted instance gets its partitions back at once.
-        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, settings.instanceId() + "-" + settings.name() + "-" + index);
+        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, memberName());
         // Incremental rebalancing: a member joining or leaving moves only the partitions that change hands, the others
         // go on being processed. With eager rebalancing every member gives up every partition until the whole group
         // has rejoined, and a crashed member is waited for until its session times out (45 s).

@@ -3,6 +3,7 @@ package dev.ferry.stream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.jboss.logging.Logger;
 
@@ -56,6 +57,9 @@ public final class LaneGroup {
                 return;
             }
         }
+        // Each lane's consumer asked to leave as it closed; one whose group was rebalancing may not have.
+        StaticMembers.leave(settings.kafka(), "ferry-" + settings.instanceId() + "-" + settings.name() + "-leave",
+                Map.of(settings.groupId(), lanes.stream().map(ExactlyOnceLane::memberName).toList()));
     }
 
     /** False until {@link #start()}: the lanes wait for the database schema. */

@@ -6,22 +6,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.MemberToRemove;
-import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 import dev.ferry.stream.KafkaClientProperties;
+import dev.ferry.stream.StaticMembers;
 import io.smallrye.reactive.messaging.ClientCustomizer;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,7 +35,6 @@ public class ReplicationGroupMembership implements ClientCustomizer<Map<String, 
 
     /** After the connector's own observer (priority 50), which closes the consumers and waits for them. */
     static final int AFTER_CONSUMERS_CLOSED = 100;
-    private static final Logger LOG = Logger.getLogger(ReplicationGroupMembership.class);
     private static final List<String> CHANNELS = List.of(ReplicationIngest.SOURCES, ReplicationIngest.DESTINATIONS);
 
     private final String instanceId;
@@ -82,40 +73,7 @@ public class ReplicationGroupMembership implements ClientCustomizer<Map<String, 
 
     void leave(@Observes(notifyObserver = Reception.IF_EXISTS) @Priority(AFTER_CONSUMERS_CLOSED)
             @BeforeDestroyed(ApplicationScoped.class) Object event) {
-        if (membersOfGroup.isEmpty()) {
-            return;
-        }
-        Map<String, Object> adminConfig = new HashMap<>(KafkaClientProperties.from(config));
-        config.getOptionalValue("kafka.bootstrap.servers", String.class)
-                .ifPresent(servers -> adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers));
-        adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "ferry-" + instanceId + "-leave");
-        try (Admin admin = Admin.create(adminConfig)) {
-            membersOfGroup.forEach((group, members) -> remove(admin, group, members));
-        } finally {
-            membersOfGroup.clear();
-        }
-    }
-
-    // Blocking, on the thread that stops the application (never an event loop), and bounded.
-    private static void remove(Admin admin, String group, List<String> members) {
-        List<MemberToRemove> toRemove = members.stream().map(MemberToRemove::new).toList();
-        try {
-            admin.removeMembersFromConsumerGroup(group,
-                    new RemoveMembersFromConsumerGroupOptions(toRemove).timeoutMs(5_000)).all()
-                    .get(6, TimeUnit.SECONDS);
-            LOG.infof("%s: left as %s", group, members);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownMemberIdException) {
-                LOG.debugf("%s: %s no longer members", group, members);
-            } else {
-                LOG.warnf("%s: could not leave as %s (%s); its partitions move when the session times out", group,
-                        members, e.getCause().toString());
-            }
-        } catch (TimeoutException e) {
-            LOG.warnf("%s: could not leave as %s in time; its partitions move when the session times out", group,
-                    members);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        StaticMembers.leave(KafkaClientProperties.from(config), "ferry-" + instanceId + "-leave", members());
+        membersOfGroup.clear();
     }
 }
