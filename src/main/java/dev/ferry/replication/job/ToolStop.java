@@ -46,8 +46,8 @@ final class ToolStop {
     }
 
     /**
-     * Interrupts the tools and their children, and schedules the kill of those still running after the grace; every
-     * process it stops, for the caller to wait on.
+     * Interrupts the tools (each one's children once it has ended) and schedules the kill of those still running
+     * after the grace; every process it stops, for the caller to wait on.
      */
     List<ProcessHandle> stop(List<ProcessHandle> tools) {
         List<ProcessHandle> all = new ArrayList<>();
@@ -66,10 +66,15 @@ final class ToolStop {
             return all;
         }
         interrupt(tools);
-        timer.schedule(() -> all.stream().filter(ProcessHandle::isAlive).forEach(p -> {
-            LOG.debugf("pid %d still running %s after SIGINT: killed", p.pid(), grace);
-            p.destroyForcibly();
-        }), grace.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            timer.schedule(() -> all.stream().filter(ProcessHandle::isAlive).forEach(p -> {
+                LOG.debugf("pid %d still running %s after SIGINT: killed", p.pid(), grace);
+                p.destroyForcibly();
+            }), grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Shutting down: the runner's close waits for them and kills what outlives the grace.
+            LOG.debug("tools' kill not scheduled: shutting down");
+        }
         return all;
     }
 
