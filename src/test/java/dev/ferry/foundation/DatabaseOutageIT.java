@@ -7,7 +7,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -43,8 +42,7 @@ class DatabaseOutageIT {
     @Test
     void databaseUnreachableForMoreThanAMinute_waitingRecordsAreProcessedWhenItIsBack() throws Exception {
         RcloneToLocalPath replication = new RcloneToLocalPath("outage");
-        Map<String, String> settings = new HashMap<>(replication.settings());
-        settings.put("ferry.rpc.instance-id", "outage-test");
+        Map<String, String> settings = replication.settings("outage-test");
         int httpPort = FerryProcess.freePort();
 
         try (FerryProcess ferry = new FerryProcess(settings);

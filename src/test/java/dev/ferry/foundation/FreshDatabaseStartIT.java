@@ -7,7 +7,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,8 +37,7 @@ class FreshDatabaseStartIT {
     @Test
     void recordsWaitingWhileTheSchemaCannotBeMigrated_areProcessedOnceItIs() throws Exception {
         RcloneToLocalPath replication = new RcloneToLocalPath("fresh");
-        Map<String, String> settings = new HashMap<>(replication.settings());
-        settings.put("ferry.rpc.instance-id", "fresh-test");
+        Map<String, String> settings = replication.settings("fresh-test");
 
         try (FerryProcess ferry = new FerryProcess(settings);
                 JujuWorld world = new JujuWorld(ferry.bootstrapServers())) {

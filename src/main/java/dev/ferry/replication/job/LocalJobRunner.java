@@ -41,8 +41,8 @@ import dev.ferry.replication.volume.Owner;
  * Runs mover Jobs in this process: each attempt is a {@link JobScript} on a thread of the given executor, its
  * commands real processes whose output forms the attempt's log. A failed attempt is retried after a Kubernetes Job's
  * back-off ({@code retryDelay}, doubled per failed attempt, at most {@link #MAX_RETRY_DELAY}) until
- * {@code backoffLimit} attempts have failed (then the job stays failed until deleted, as a
- * Kubernetes Job would). Stopping or deleting a job interrupts its processes and their children, and kills what
+ * {@code backoffLimit} attempts have failed (then the job stays failed until deleted, as a Kubernetes Job would).
+ * Stopping or deleting a job interrupts its processes and their children, and kills what
  * still runs after {@code stopGrace} ({@link ToolStop}). Jobs live as long as this runner.
  */
 public final class LocalJobRunner implements JobRunner, AutoCloseable {

@@ -65,7 +65,7 @@ public class ReplicationGroupMembership implements ClientCustomizer<Map<String, 
     }
 
     /** The static members this instance's consumers joined as, by group. */
-    public Map<String, List<String>> members() {
+    private Map<String, List<String>> members() {
         Map<String, List<String>> copy = new HashMap<>();
         membersOfGroup.forEach((group, members) -> copy.put(group, List.copyOf(members)));
         return copy;

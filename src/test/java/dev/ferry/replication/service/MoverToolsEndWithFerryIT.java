@@ -3,7 +3,6 @@ package dev.ferry.replication.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,8 +28,7 @@ class MoverToolsEndWithFerryIT {
     @Test
     void givenAnRsyncDestinationWaitingForItsSource_whenFerryIsKilled_thenItsDaemonEndsToo() throws Exception {
         RcloneToLocalPath volumes = new RcloneToLocalPath("tools-end");
-        Map<String, String> settings = new HashMap<>(volumes.settings());
-        settings.put("ferry.rpc.instance-id", INSTANCE);
+        Map<String, String> settings = volumes.settings(INSTANCE);
         settings.put("ferry.replication.scratch-dir", volumes.root().resolve("scratch").toString());
         try (FerryProcess ferry = new FerryProcess(settings)) {
             ferry.start(Map.of());

@@ -56,6 +56,13 @@ public final class RcloneToLocalPath {
                 "ferry.replication.configmaps-root", root.resolve("configmaps").toString());
     }
 
+    /** The settings of a packaged Ferry named {@code instanceId} (its static members, its transactional ids). */
+    public Map<String, String> settings(String instanceId) {
+        Map<String, String> settings = new java.util.HashMap<>(settings());
+        settings.put("ferry.rpc.instance-id", instanceId);
+        return settings;
+    }
+
     /** Where the source {@code name} syncs to. */
     public Path remote(String name) {
         return root.resolve("remote").resolve(name + ".d");

@@ -44,6 +44,7 @@ final class ResticScript {
     static final String HOST = "volsync";
     private static final String NO_REPOSITORY = "Is there a repository at the following location";
     private static final String LOCKED = "repository is already locked";
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** What restic prints once the repository is open and the backup begins. */
     private static final Pattern STARTED = Pattern.compile("(?m)^(no parent snapshot found|using parent snapshot)",
             Pattern.CASE_INSENSITIVE);
@@ -268,7 +269,7 @@ final class ResticScript {
         record Snapshot(String id, Instant time) {
         }
         List<Snapshot> snapshots = new ArrayList<>();
-        for (JsonNode node : new ObjectMapper().readTree(listing)) {
+        for (JsonNode node : JSON.readTree(listing)) {
             snapshots.add(new Snapshot(node.path("id").asText(),
                     OffsetDateTime.parse(node.path("time").asText()).toInstant().truncatedTo(ChronoUnit.SECONDS)));
         }
@@ -343,7 +344,7 @@ final class ResticScript {
             if (!lock.ok()) {
                 continue; // removed meanwhile
             }
-            JsonNode node = new ObjectMapper().readTree(lock.stdout());
+            JsonNode node = JSON.readTree(lock.stdout());
             long pid = node.path("pid").asLong(-1);
             if (host.equals(node.path("hostname").asText()) && pid > 0 && ProcessHandle.of(pid).isPresent()) {
                 return Optional.of("lock " + id.substring(0, Math.min(10, id.length())) + " names process " + pid
