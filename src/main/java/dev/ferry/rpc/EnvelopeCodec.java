@@ -3,15 +3,22 @@ package dev.ferry.rpc;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.ferry.json.JsonErrors;
+import dev.ferry.rpc.auth.RequestSignatures;
 
 /**
  * Reads Juju RPC requests and writes Juju RPC responses. A request that cannot be decoded becomes a
@@ -32,8 +39,11 @@ public final class EnvelopeCodec {
     }
 
     private static boolean isRequestId(JsonNode id) {
-        return id.isIntegralNumber() && id.bigIntegerValue().signum() >= 0
-                && id.bigIntegerValue().compareTo(MAX_REQUEST_ID) <= 0;
+        return id.isIntegralNumber() && isRequestId(id.bigIntegerValue());
+    }
+
+    private static boolean isRequestId(BigInteger id) {
+        return id.signum() >= 0 && id.compareTo(MAX_REQUEST_ID) <= 0;
     }
 
     /** The uint64 in the long's bits, as JSON writes it. */
@@ -49,11 +59,70 @@ public final class EnvelopeCodec {
         if (value == null) {
             return 0;
         }
-        try {
-            JsonNode id = mapper.readTree(value).path("request-id");
-            return isRequestId(id) ? id.bigIntegerValue().longValue() : 0;
+        // Streamed, skipping everything else: the request may be far too large to read whole.
+        try (JsonParser parser = mapper.getFactory().createParser(value)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return 0;
+            }
+            long found = 0;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken token = parser.nextToken();
+                if ("request-id".equals(field)) {
+                    // The last one counts, as when the whole object is read.
+                    found = token == JsonToken.VALUE_NUMBER_INT && isRequestId(parser.getBigIntegerValue())
+                            ? parser.getBigIntegerValue().longValue() : 0;
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            return found;
         } catch (IOException | RuntimeException e) {
             return 0;
+        }
+    }
+
+    /**
+     * SHA-256 (hex) of the call a request makes within its model, apart from how it was sent: facade, version,
+     * method, id and params (object keys sorted), without the request-id; of the bytes as they are when the value is
+     * not a request {@link #decode} accepts. Equal for the same call re-sent with another request-id or timestamp.
+     */
+    public String callDigest(String model, byte[] value) {
+        String call;
+        try {
+            RequestEnvelope request = decode(value);
+            call = "call\n" + request.type() + "\n" + request.version() + "\n" + request.request() + "\n"
+                    + request.id() + "\n" + mapper.writeValueAsString(sorted(request.params()));
+        } catch (RpcException | JsonProcessingException e) {
+            call = "bytes\n" + (value == null ? "null" : HexFormat.of().formatHex(value));
+        }
+        return RequestSignatures.sha256Hex((model + "\n" + call).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private JsonNode sorted(JsonNode node) {
+        if (node.isObject()) {
+            Map<String, JsonNode> byName = new TreeMap<>();
+            node.properties().forEach(field -> byName.put(field.getKey(), field.getValue()));
+            ObjectNode out = mapper.createObjectNode();
+            byName.forEach((name, child) -> out.set(name, sorted(child)));
+            return out;
+        }
+        if (node.isArray()) {
+            ArrayNode out = mapper.createArrayNode();
+            node.forEach(child -> out.add(sorted(child)));
+            return out;
+        }
+        return node;
+    }
+
+    /** A stored response answering a request that asked the same under another request-id. */
+    public byte[] withRequestId(byte[] response, long requestId) {
+        try {
+            ObjectNode node = (ObjectNode) mapper.readTree(response);
+            node.put("request-id", unsigned(requestId));
+            return bytes(node);
+        } catch (IOException | ClassCastException e) {
+            throw new IllegalStateException("cannot read a stored response", e);
         }
     }
 

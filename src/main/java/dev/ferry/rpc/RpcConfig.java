@@ -39,6 +39,21 @@ public interface RpcConfig {
     @WithDefault("juju.rpc.responses")
     List<String> replyTopics();
 
+    /**
+     * The largest request value executed; a larger one is answered {@code bad request} unread. Bounds the memory a
+     * request takes (its JSON read into objects, its results): about 50 to 700 bytes per byte of request.
+     */
+    @WithDefault("1048576")
+    int maxRequestBytes();
+
+    /**
+     * The largest response published: at most the producer's {@code max.request.size} and the response topic's
+     * {@code max.message.bytes} (10 MiB each), less room for the record's headers. A call whose answer is larger is
+     * rolled back and answered {@code bad request}.
+     */
+    @WithDefault("10420224")
+    int maxResponseBytes();
+
     /** How long answered requests are remembered for deduplication: at least the request topic's retention. */
     @WithDefault("7d")
     Duration ledgerRetention();

@@ -59,6 +59,8 @@ public class RpcRequestProcessor implements BatchProcessor {
     private final Clock clock;
     private final SignatureVerifier signatures;
     private final String requestTopic;
+    /** Calls whose answers were too large to publish, with their size, until answered with an error instead. */
+    private final Map<Key, Integer> oversized = new java.util.concurrent.ConcurrentHashMap<>();
 
     public RpcRequestProcessor(Mutiny.SessionFactory sessions, RpcDispatcher dispatcher, CallerDirectory callers,
             RequestLedger ledger, ObjectMapper mapper, RpcConfig config, AuthConfig authConfig, Clock clock,
@@ -91,6 +93,10 @@ public class RpcRequestProcessor implements BatchProcessor {
         boolean correlationRefused;
         /** Proven with a key from configuration (the controller agent's, the admin's), not one stored by a model. */
         boolean configuredIdentity;
+        /** The same call as {@link #duplicateOf} under another request-id: its answer, with this one's. */
+        boolean ownRequestId;
+        private String requestDigest;
+        private String callDigest;
 
         Item(ConsumerRecord<String, byte[]> record) {
             this.record = record;
@@ -113,6 +119,18 @@ public class RpcRequestProcessor implements BatchProcessor {
 
     @Override
     public Uni<List<ProducerRecord<String, byte[]>>> process(List<ConsumerRecord<String, byte[]>> records) {
+        // Rolled back because answers were too large to publish: once more, those calls answered with an error.
+        return attempt(records).onFailure(ResponsesTooLarge.class).recoverWithUni(() -> attempt(records));
+    }
+
+    /** Thrown inside the batch's transaction, so that the calls whose answers cannot be published change nothing. */
+    private static final class ResponsesTooLarge extends RuntimeException {
+        ResponsesTooLarge(int count) {
+            super(count + " responses too large to publish", null, false, false);
+        }
+    }
+
+    private Uni<List<ProducerRecord<String, byte[]>>> attempt(List<ConsumerRecord<String, byte[]>> records) {
         Instant now = clock.instant();
         List<Item> items = records.stream().map(Item::new).toList();
         long[] marks = new long[6];
@@ -131,11 +149,12 @@ public class RpcRequestProcessor implements BatchProcessor {
                 })
                 .invoke(() -> marks[3] = System.nanoTime())
                 .chain(() -> {
+                    refuseTooLarge(items);
                     Map<Key, Answer> fresh = new LinkedHashMap<>();
                     for (Item item : items) {
                         if (item.store) {
                             fresh.putIfAbsent(item.key(), new Answer(new String(item.response, StandardCharsets.UTF_8),
-                                    item.effects.stored(), requestDigest(item)));
+                                    item.effects.stored(), requestDigest(item), callDigest(item)));
                         }
                     }
                     return ledger.record(session, fresh).invoke(() -> marks[4] = System.nanoTime());
@@ -190,7 +209,9 @@ public class RpcRequestProcessor implements BatchProcessor {
                 .invoke(() -> {
                     for (Item item : items) {
                         if (item.duplicateOf != null) {
-                            item.response = item.duplicateOf.response;
+                            item.response = item.ownRequestId
+                                    ? codec.withRequestId(item.duplicateOf.response, codec.peekRequestId(item.record.value()))
+                                    : item.duplicateOf.response;
                             item.effects = Effects.of(item.duplicateOf.effects.stored());
                         }
                     }
@@ -225,14 +246,37 @@ public class RpcRequestProcessor implements BatchProcessor {
             return;
         }
         Verdict.Accepted accepted = (Verdict.Accepted) item.verdict;
+        Integer tooLarge = oversized.remove(item.key());
+        if (tooLarge != null) {
+            item.response = codec.error(codec.peekRequestId(item.record.value()), RpcException.badRequest(
+                    "the response would be " + tooLarge + " bytes, more than the " + config.maxResponseBytes()
+                            + " a response may have (ferry.rpc.max-response-bytes): nothing was changed; ask about "
+                            + "fewer entities at a time"));
+            item.store = previous == null && firstInBatch.putIfAbsent(item.key(), item) == null;
+            return;
+        }
         if (previous != null) {
-            // Answered before (a redelivery, or the same request sent twice): same response, same records, no effect.
-            answerAsBefore(item, previous);
+            // Answered before (a redelivery, or the same call sent again): same response, same records, no effect.
+            if (sameRequest(previous, item) || previous.callDigest() == null) {
+                answerAsBefore(item, previous);
+            } else if (previous.callDigest().equals(callDigest(item))) {
+                answerAsBefore(item, previous);
+                item.response = codec.withRequestId(item.response, codec.peekRequestId(item.record.value()));
+            } else {
+                item.response = codec.error(codec.peekRequestId(item.record.value()), correlationReused(item));
+            }
             return;
         }
         Item earlier = firstInBatch.putIfAbsent(item.key(), item);
         if (earlier != null) {
-            item.duplicateOf = earlier;
+            if (requestDigest(earlier).equals(requestDigest(item))) {
+                item.duplicateOf = earlier;
+            } else if (callDigest(earlier).equals(callDigest(item))) {
+                item.duplicateOf = earlier;
+                item.ownRequestId = true;
+            } else {
+                item.response = codec.error(codec.peekRequestId(item.record.value()), correlationReused(item));
+            }
             return;
         }
         Optional<Verdict.Refused> stale = signatures.outsideWindow(accepted.timestampMillis());
@@ -240,6 +284,14 @@ public class RpcRequestProcessor implements BatchProcessor {
             // Not stored: a stale request changes nothing, and its answer is the same whenever it is asked again.
             item.response = codec.error(codec.peekRequestId(item.record.value()),
                     new RpcException(ErrorCodes.UNAUTHORIZED, stale.get().message()));
+            return;
+        }
+        byte[] value = item.record.value();
+        if (value != null && value.length > config.maxRequestBytes()) {
+            // Not read, not stored: its answer is the same whenever it is sent again.
+            item.response = codec.error(codec.peekRequestId(value), RpcException.badRequest("the request is "
+                    + value.length + " bytes, more than the " + config.maxRequestBytes()
+                    + " a request may have (ferry.rpc.max-request-bytes)"));
             return;
         }
         item.store = true;
@@ -284,8 +336,54 @@ public class RpcRequestProcessor implements BatchProcessor {
         item.effects = Effects.of(previous.effects());
     }
 
+    private static RpcException correlationReused(Item item) {
+        return RpcException.badRequest(FerryHeaders.CORRELATION_ID + " \"" + item.headers.correlationId()
+                + "\" was used by " + item.headers.caller() + " for another call, whose answer stands: "
+                + "a new call needs a new correlation id");
+    }
+
+    /**
+     * Marks the calls whose answers are too large to publish and, if any, fails the attempt (rolling back the
+     * batch's database work) so that the next one answers them with an error instead.
+     */
+    private void refuseTooLarge(List<Item> items) {
+        int count = 0;
+        for (Item item : items) {
+            if (item.response != null && item.response.length > config.maxResponseBytes()) {
+                if (oversized.size() > 10_000) {
+                    oversized.clear(); // never this many at once; bounded whatever happens
+                }
+                oversized.put(item.key(), item.response.length);
+                count++;
+            }
+        }
+        if (count > 0) {
+            LOG.warnf("%d responses are larger than ferry.rpc.max-response-bytes (%d): their calls are rolled back "
+                    + "and answered with an error", count, config.maxResponseBytes());
+            throw new ResponsesTooLarge(count);
+        }
+    }
+
     /** SHA-256 of what the caller signed and its signature: equal only for the same record, as signed. */
     private String requestDigest(Item item) {
+        if (item.requestDigest == null) {
+            item.requestDigest = computeRequestDigest(item);
+        }
+        return item.requestDigest;
+    }
+
+    /** See {@link EnvelopeCodec#callDigest}; a request too large to be read is taken as its bytes. */
+    private String callDigest(Item item) {
+        if (item.callDigest == null) {
+            byte[] value = item.record.value();
+            item.callDigest = value != null && value.length > config.maxRequestBytes()
+                    ? RequestSignatures.sha256Hex(value)
+                    : codec.callDigest(item.record.key(), value);
+        }
+        return item.callDigest;
+    }
+
+    private String computeRequestDigest(Item item) {
         String canonical = RequestSignatures.canonicalString(requestTopic, item.record.key(), item.headers.caller(),
                 item.headers.correlationId(), item.headers.timestamp(), item.record.value());
         String signature = item.headers.signature() == null ? "" : item.headers.signature().toLowerCase(Locale.ROOT);

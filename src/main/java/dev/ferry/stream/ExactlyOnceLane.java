@@ -400,6 +400,10 @@ final class ExactlyOnceLane implements Runnable {
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
         props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 10_485_760);
+        // A transaction is open only while one poll's output is sent and committed. Should its instance die meanwhile,
+        // the transaction holds that poll's partitions (their committed offsets) until it times out: Kafka's 60 s
+        // would outlast the session timeout (45 s) after which the partitions move.
+        props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 20_000);
         KafkaProducer<String, byte[]> created = new KafkaProducer<>(props, new StringSerializer(),
                 new ByteArraySerializer());
         // Fences an earlier incarnation with the same transactional id and aborts its open transaction.

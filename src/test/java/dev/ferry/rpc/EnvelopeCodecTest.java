@@ -59,4 +59,40 @@ class EnvelopeCodecTest {
         assertThat(new String(codec.error(3, RpcException.badRequest("bad")), StandardCharsets.UTF_8))
                 .isEqualTo("{\"request-id\":3,\"error\":\"bad\",\"error-code\":\"bad request\"}");
     }
+
+    @Test
+    void givenARequestIdAmongOtherFields_whenPeeked_thenOnlyTheTopLevelOneCountsAndTheLastOfTwo() {
+        assertThat(codec.peekRequestId(bytes("{\"params\":{\"request-id\":5,\"x\":[1,{\"request-id\":6}]},"
+                + "\"request-id\":7}"))).isEqualTo(7);
+        assertThat(codec.peekRequestId(bytes("{\"request-id\":7,\"request-id\":8}"))).isEqualTo(8);
+        assertThat(codec.peekRequestId(bytes("{\"request-id\":\"7\"}"))).isZero();
+        assertThat(codec.peekRequestId(bytes("{\"request-id\":-1}"))).isZero();
+        assertThat(codec.peekRequestId(bytes("[{\"request-id\":7}]"))).isZero();
+        assertThat(codec.peekRequestId(bytes("{\"request-id\":18446744073709551615}"))).isEqualTo(-1L);
+        assertThat(codec.peekRequestId(bytes("{\"request-id\":7,\"params\":{"))).as("not JSON").isZero();
+    }
+
+    @Test
+    void givenTheSameCallSentTwoWays_whenDigested_thenEqualAndAnotherCallDiffers() {
+        String model = "11111111-2222-3333-4444-555555555555";
+        String one = codec.callDigest(model, bytes("{\"request-id\":1,\"type\":\"Provisioner\",\"version\":11,"
+                + "\"request\":\"Life\",\"params\":{\"entities\":[{\"tag\":\"machine-1\"}]}}"));
+        String again = codec.callDigest(model, bytes(" {\"params\":{\"entities\":[ {\"tag\":\"machine-1\"} ]},"
+                + "\"request\":\"Life\",\"version\":11,\"type\":\"Provisioner\",\"request-id\":2}"));
+        assertThat(again).isEqualTo(one);
+        assertThat(codec.callDigest(model, bytes("{\"request-id\":1,\"type\":\"Provisioner\",\"version\":11,"
+                + "\"request\":\"Life\",\"params\":{\"entities\":[{\"tag\":\"machine-2\"}]}}"))).isNotEqualTo(one);
+        assertThat(codec.callDigest("99999999-2222-3333-4444-555555555555", bytes("{\"request-id\":1,"
+                + "\"type\":\"Provisioner\",\"version\":11,\"request\":\"Life\",\"params\":{\"entities\":"
+                + "[{\"tag\":\"machine-1\"}]}}"))).as("another model").isNotEqualTo(one);
+        assertThat(codec.callDigest(model, bytes("not json"))).isEqualTo(codec.callDigest(model, bytes("not json")))
+                .isNotEqualTo(codec.callDigest(model, bytes("not json!")));
+    }
+
+    @Test
+    void givenAStoredResponse_whenAnsweringAnotherRequestId_thenOnlyTheIdChanges() {
+        byte[] stored = codec.response(1, java.util.Map.of("result", "x"));
+        assertThat(new String(codec.withRequestId(stored, 300), StandardCharsets.UTF_8))
+                .isEqualTo("{\"request-id\":300,\"response\":{\"result\":\"x\"}}");
+    }
 }

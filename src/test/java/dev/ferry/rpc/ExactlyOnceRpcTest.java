@@ -40,6 +40,20 @@ class ExactlyOnceRpcTest {
 
     @jakarta.inject.Inject
     RpcRequestProcessor processor;
+    @jakarta.inject.Inject
+    org.hibernate.reactive.mutiny.Mutiny.SessionFactory sessions;
+    @jakarta.inject.Inject
+    RpcDispatcher dispatcher;
+    @jakarta.inject.Inject
+    CallerDirectory callers;
+    @jakarta.inject.Inject
+    dev.ferry.rpc.ledger.RequestLedger ledger;
+    @jakarta.inject.Inject
+    com.fasterxml.jackson.databind.ObjectMapper mapper;
+    @jakarta.inject.Inject
+    RpcConfig rpcConfig;
+    @jakarta.inject.Inject
+    AuthConfig authConfig;
 
     JujuWorld world;
     FerryClient controller;
@@ -248,5 +262,130 @@ class ExactlyOnceRpcTest {
             assertThat(new String(dead.get(0).headers().lastHeader("ferry-dlq-reason").value(), StandardCharsets.UTF_8))
                     .contains("ferry-correlation-id");
         }
+    }
+
+    @Test
+    void aCorrelationIdUsedForAnotherCallIsRefusedWhileTheSameCallSentAgainGetsItsAnswer() {
+        String correlation = UUID.randomUUID().toString();
+        long now = System.currentTimeMillis();
+        ProducerRecord<String, byte[]> life = signed(correlation, now, "{\"request-id\":100,\"type\":\"Provisioner\","
+                + "\"version\":11,\"request\":\"Life\",\"params\":{\"entities\":[{\"tag\":\"machine-1\"}]}}");
+        // The same call from a client that re-signs its retry: another timestamp, request-id and key order.
+        ProducerRecord<String, byte[]> lifeAgain = signed(correlation, now + 1, "{\"params\":{\"entities\":"
+                + "[{\"tag\":\"machine-1\"}]},\"request\":\"Life\",\"version\":11,\"type\":\"Provisioner\","
+                + "\"request-id\":300}");
+        ProducerRecord<String, byte[]> other = signed(correlation, now + 2, "{\"request-id\":200,"
+                + "\"type\":\"Provisioner\",\"version\":11,\"request\":\"SetPasswords\",\"params\":{\"changes\":"
+                + "[{\"tag\":\"machine-1\",\"password\":\"" + "p".repeat(24) + "\"}]}}");
+        try (KafkaConsumer<String, byte[]> responses = world.consumerAtEnd("juju.rpc.responses")) {
+            // Together (most likely one batch), then again once the first is in the ledger.
+            // Subscribed in order, each send queued before the next: one after another on the partition.
+            io.smallrye.mutiny.Uni.join().all(List.of(life, lifeAgain, other).stream().map(controller::produce).toList())
+                    .andFailFast().await().atMost(WAIT);
+            List<JsonNode> together = responsesTo(responses, correlation, 3);
+            for (ProducerRecord<String, byte[]> record : List.of(lifeAgain, other, life)) {
+                controller.produce(record).await().atMost(WAIT);
+            }
+            List<JsonNode> later = responsesTo(responses, correlation, 3);
+
+            JsonNode first = together.get(0);
+            assertThat(first.path("request-id").asLong()).isEqualTo(100);
+            assertThat(first.path("response").path("results").get(0).path("life").asText()).isEqualTo("alive");
+            for (JsonNode sameCall : List.of(together.get(1), later.get(0))) {
+                assertThat(sameCall.path("request-id").asLong()).isEqualTo(300);
+                assertThat(sameCall.path("response")).isEqualTo(first.path("response"));
+            }
+            for (JsonNode refused : List.of(together.get(2), later.get(1))) {
+                assertThat(refused.path("request-id").asLong()).isEqualTo(200);
+                assertThat(refused.path("error-code").asText()).isEqualTo("bad request");
+                assertThat(refused.path("error").asText()).contains(correlation).contains("another call");
+            }
+            assertThat(later.get(2)).as("the very record again: its answer").isEqualTo(first);
+        }
+        // The refused call changed nothing: machine 1 has no such password.
+        FerryClient machine1 = world.client("machine-1", "p".repeat(24));
+        assertThat(world.call(machine1, "Life", Map.of("entities", List.of(Map.of("tag", "machine-1")))).errorCode())
+                .isEqualTo("unauthorized access");
+    }
+
+    @Test
+    void aRequestLargerThanAllowedIsAnsweredAsABadRequestUnreadAndThePartitionGoesOn() {
+        StringBuilder entities = new StringBuilder();
+        while (entities.length() <= 1_100_000) {
+            entities.append(entities.length() == 0 ? "" : ",").append("{\"tag\":\"machine-1\"}");
+        }
+        ProducerRecord<String, byte[]> huge = signed(UUID.randomUUID().toString(), System.currentTimeMillis(),
+                "{\"request-id\":42,\"type\":\"Provisioner\",\"version\":11,\"request\":\"Life\",\"params\":"
+                        + "{\"entities\":[" + entities + "]}}");
+
+        RpcResponse answer;
+        try (FerryClient large = FerryClient.builder().bootstrapServers(bootstrapServers)
+                .callerTag("machine-0").password(JujuWorld.CONTROLLER_PASSWORD).timeout(WAIT)
+                .property("max.request.size", 4 * 1024 * 1024).build()) {
+            answer = large.send(huge).await().atMost(WAIT);
+        }
+
+        assertThat(answer.requestId()).isEqualTo(42);
+        assertThat(answer.errorCode()).isEqualTo("bad request");
+        assertThat(answer.error()).contains(huge.value().length + " bytes").contains("ferry.rpc.max-request-bytes");
+        assertThat(world.call(controller, "ModelUUID", null).isError()).isFalse();
+    }
+
+    @Test
+    void aCallWhoseAnswerIsTooLargeToPublishChangesNothingAndIsAnsweredWithAnError() throws Throwable {
+        // The same processor with a 2,000-byte limit on responses, on the real database.
+        RpcConfig small = (RpcConfig) java.lang.reflect.Proxy.newProxyInstance(RpcConfig.class.getClassLoader(),
+                new Class<?>[] { RpcConfig.class }, (proxy, method, args) -> method.getName().equals("maxResponseBytes")
+                        ? 2_000 : method.invoke(rpcConfig, args));
+        RpcRequestProcessor limited = new RpcRequestProcessor(sessions, dispatcher, callers, ledger, mapper, small,
+                authConfig, java.time.Clock.systemUTC(), "juju.rpc.requests");
+        String password = "q".repeat(24);
+        StringBuilder changes = new StringBuilder("{\"tag\":\"machine-1\",\"password\":\"" + password + "\"}");
+        for (int i = 0; i < 60; i++) {
+            changes.append(",{\"tag\":\"x").append(i).append("\",\"password\":\"y\"}");
+        }
+        ProducerRecord<String, byte[]> request = signed(UUID.randomUUID().toString(), System.currentTimeMillis(),
+                "{\"request-id\":9,\"type\":\"Provisioner\",\"version\":11,\"request\":\"SetPasswords\",\"params\":"
+                        + "{\"changes\":[" + changes + "]}}");
+        ConsumerRecord<String, byte[]> consumed = new ConsumerRecord<>("juju.rpc.requests", 0, 0L, request.key(),
+                request.value());
+        request.headers().forEach(consumed.headers()::add);
+
+        List<JsonNode> answers = new ArrayList<>();
+        for (int attempt = 0; attempt < 2; attempt++) {
+            List<ProducerRecord<String, byte[]>> output = io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(
+                    () -> limited.process(List.of(consumed)).ifNoItem().after(WAIT).fail());
+            assertThat(output).singleElement().satisfies(r -> assertThat(r.topic()).isEqualTo("juju.rpc.responses"));
+            answers.add(JujuWorld.json(output.get(0).value()));
+        }
+
+        JsonNode answer = answers.get(0);
+        assertThat(answer.path("request-id").asLong()).isEqualTo(9);
+        assertThat(answer.path("error-code").asText()).isEqualTo("bad request");
+        assertThat(answer.path("error").asText()).contains("ferry.rpc.max-response-bytes").contains("nothing was changed");
+        assertThat(answers.get(1)).as("sent again: the stored answer").isEqualTo(answer);
+        FerryClient machine1 = world.client("machine-1", password);
+        assertThat(world.call(machine1, "Life", Map.of("entities", List.of(Map.of("tag", "machine-1")))).errorCode())
+                .as("the password was not set").isEqualTo("unauthorized access");
+    }
+
+    private ProducerRecord<String, byte[]> signed(String correlation, long timestamp, String value) {
+        return controller.signer().sign(controller.record(world.model, value.getBytes(StandardCharsets.UTF_8)),
+                correlation, timestamp);
+    }
+
+    private static List<JsonNode> responsesTo(KafkaConsumer<String, byte[]> responses, String correlation, int count) {
+        List<JsonNode> mine = new ArrayList<>();
+        Awaitility.await().atMost(WAIT).until(() -> {
+            responses.poll(Duration.ofMillis(200)).forEach(r -> {
+                var header = r.headers().lastHeader("ferry-correlation-id");
+                if (header != null && correlation.equals(new String(header.value(), StandardCharsets.UTF_8))) {
+                    mine.add(JujuWorld.json(r.value()));
+                }
+            });
+            return mine.size() >= count;
+        });
+        assertThat(mine).hasSize(count);
+        return mine;
     }
 }

@@ -27,10 +27,10 @@ public class RequestLedger {
     }
 
     /**
-     * What an answered request produced: its response and its other records, as published; and the digest of the
-     * request as signed (null for answers stored before digests were).
+     * What an answered request produced: its response and its other records, as published; the digest of the
+     * request as signed, and that of the call it made (each null for answers stored before it was kept).
      */
-    public record Answer(String response, List<StoredRecord> effects, String requestDigest) {
+    public record Answer(String response, List<StoredRecord> effects, String requestDigest, String callDigest) {
     }
 
     /** A record published with a response; values are Ferry's own JSON, so text. */
@@ -49,22 +49,23 @@ public class RequestLedger {
     // One round trip for both: rows of kind 0 are signing keys (agent_credentials), of kind 1 stored answers.
     private static final String LOOK_UP = """
             SELECT 0, CAST(c.model_uuid AS text), c.tag, CAST(NULL AS text), CAST(NULL AS text), c.signing_key,
-                   CAST(NULL AS text)
+                   CAST(NULL AS text), CAST(NULL AS text)
             FROM agent_credentials c
             JOIN jsonb_to_recordset(CAST(CAST(:callers AS text) AS jsonb)) AS k(model_uuid uuid, tag text)
               ON c.model_uuid = k.model_uuid AND c.tag = k.tag
             UNION ALL
             SELECT 1, l.caller, l.correlation_id, l.response, CAST(l.effects AS text), CAST(NULL AS bytea),
-                   l.request_digest
+                   l.request_digest, l.call_digest
             FROM rpc_ledger l
             JOIN jsonb_to_recordset(CAST(CAST(:keys AS text) AS jsonb)) AS k(caller text, correlation_id text)
               ON l.caller = k.caller AND l.correlation_id = k.correlation_id""";
 
     private static final String RECORD = """
-            INSERT INTO rpc_ledger (caller, correlation_id, response, effects, request_digest)
-            SELECT r.caller, r.correlation_id, r.response, r.effects, r.request_digest
+            INSERT INTO rpc_ledger (caller, correlation_id, response, effects, request_digest, call_digest)
+            SELECT r.caller, r.correlation_id, r.response, r.effects, r.request_digest, r.call_digest
             FROM jsonb_to_recordset(CAST(CAST(:rows AS text) AS jsonb))
-                 AS r(caller text, correlation_id text, response text, effects jsonb, request_digest text)
+                 AS r(caller text, correlation_id text, response text, effects jsonb, request_digest text,
+                      call_digest text)
             ON CONFLICT (caller, correlation_id) DO NOTHING""";
 
     // The age travels as text: a parameter the server takes for an interval refuses a Java string.
@@ -99,7 +100,8 @@ public class RequestLedger {
                             signingKeys.put(new ModelCaller((String) row[1], (String) row[2]), (byte[]) row[5]);
                         } else {
                             answers.put(new Key((String) row[1], (String) row[2]),
-                                    new Answer((String) row[3], effects((String) row[4]), (String) row[6]));
+                                    new Answer((String) row[3], effects((String) row[4]), (String) row[6],
+                                            (String) row[7]));
                         }
                     }
                     return new Lookup(answers, signingKeys);
@@ -113,7 +115,8 @@ public class RequestLedger {
         List<Map<String, Object>> rows = answers.entrySet().stream()
                 .map(e -> Map.<String, Object> of("caller", e.getKey().caller(), "correlation_id",
                         e.getKey().correlationId(), "response", e.getValue().response(), "effects",
-                        e.getValue().effects(), "request_digest", e.getValue().requestDigest()))
+                        e.getValue().effects(), "request_digest", e.getValue().requestDigest(), "call_digest",
+                        e.getValue().callDigest()))
                 .toList();
         return session.createNativeQuery(RECORD).setParameter("rows", Json.write(rows)).executeUpdate().replaceWithVoid();
     }
