@@ -41,6 +41,8 @@ public class WatcherRegistry {
     private static final String FIND = """
             SELECT owner_tag, watcher_type FROM watchers WHERE watcher_id = :id AND model_uuid = CAST(:model AS uuid)""";
     private static final String DELETE = "DELETE FROM watchers WHERE watcher_id = :id";
+    private static final String FIND_OF_MODEL =
+            "SELECT watcher_id, watcher_type FROM watchers WHERE model_uuid = CAST(:model AS uuid) ORDER BY watcher_id";
 
     /** The first key of the models' advisory locks ({@link #lockModels}): Ferry's own class of lock. */
     static final int MODEL_LOCK_CLASS = 0x46525259;
@@ -95,7 +97,24 @@ public class WatcherRegistry {
                 .setParameter("subject", subject).getResultList().invoke(rows -> {
                     for (Object[] row : rows) {
                         String type = (String) row[1];
-                        effects.publish(change((String) row[0], type, STRINGS.equals(type) ? List.copyOf(changes) : null));
+                        effects.publish(change((String) row[0], type, STRINGS.equals(type) ? List.copyOf(changes) : null,
+                                null));
+                    }
+                }).replaceWithVoid();
+    }
+
+    /**
+     * Tells every watcher of a model about to be removed (its watchers go with it) that it has ended, as a Juju
+     * watcher ends when its model goes: a last record with no changes and Juju's {@code ErrStoppedWatcher}
+     * ({@code "watcher was stopped"}, code {@code stopped}), so that its consumer does not wait for it forever.
+     */
+    public Uni<Void> endAllOf(Mutiny.Session session, Effects effects, String modelUuid) {
+        return session.createNativeQuery(FIND_OF_MODEL, Object[].class).setParameter("model", modelUuid)
+                .getResultList().invoke(rows -> {
+                    for (Object[] row : rows) {
+                        String type = (String) row[1];
+                        effects.publish(change((String) row[0], type, STRINGS.equals(type) ? List.of() : null,
+                                Map.of("message", "watcher was stopped", "code", ErrorCodes.STOPPED)));
                     }
                 }).replaceWithVoid();
     }
@@ -128,11 +147,15 @@ public class WatcherRegistry {
                 });
     }
 
-    private ProducerRecord<String, byte[]> change(String watcherId, String type, List<String> changes) {
+    private ProducerRecord<String, byte[]> change(String watcherId, String type, List<String> changes,
+            Map<String, String> error) {
         Map<String, Object> value = new LinkedHashMap<>();
         value.put("watcher-id", watcherId);
         value.put("type", type);
         value.put("changes", changes);
+        if (error != null) {
+            value.put("error", error);
+        }
         try {
             return new ProducerRecord<>(changesTopic, watcherId,
                     mapper.writeValueAsString(value).getBytes(StandardCharsets.UTF_8));

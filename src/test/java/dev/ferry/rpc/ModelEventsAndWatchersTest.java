@@ -319,7 +319,28 @@ class ModelEventsAndWatchersTest {
             assertThat(gone.call(gone.client("machine-1", password), "Life",
                     Map.of("entities", List.of(Map.of("tag", "machine-1")))).isError()).isFalse();
 
-            gone.event("model", "removed", Map.of());
+            try (KafkaConsumer<String, byte[]> changes = gone.consumerAtEnd("juju.watcher.changes")) {
+                // A machine just before the model goes (most likely in the same poll): announced, then the end.
+                gone.event("machine", "added", Map.of("machine-id", "7"));
+                gone.event("model", "removed", Map.of());
+                List<JsonNode> toWatcher = new ArrayList<>();
+                Awaitility.await().atMost(WAIT).until(() -> {
+                    changes.poll(Duration.ofMillis(200)).forEach(r -> {
+                        if (watcherId.equals(r.key())) {
+                            toWatcher.add(JujuWorld.json(r.value()));
+                        }
+                    });
+                    return toWatcher.stream().anyMatch(c -> c.has("error"));
+                });
+                assertThat(toWatcher).hasSize(2);
+                assertThat(toWatcher.get(0).path("changes").toString()).isEqualTo("[\"7\"]");
+                JsonNode end = toWatcher.get(1);
+                assertThat(end.path("watcher-id").asText()).isEqualTo(watcherId);
+                assertThat(end.path("type").asText()).isEqualTo("StringsWatcher");
+                assertThat(end.path("changes").isArray() && end.path("changes").isEmpty()).isTrue();
+                assertThat(end.path("error").path("message").asText()).isEqualTo("watcher was stopped");
+                assertThat(end.path("error").path("code").asText()).isEqualTo("stopped");
+            }
             Awaitility.await().atMost(WAIT).until(() -> {
                 RpcResponse answer = gone.call(theController, "ModelUUID", null);
                 return answer.isError() || !answer.response().path("error").isMissingNode();

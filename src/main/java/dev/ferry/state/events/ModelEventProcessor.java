@@ -236,6 +236,9 @@ public class ModelEventProcessor implements BatchProcessor {
                         return Uni.createFrom().voidItem();
                     }
                     return requireModel(knownModels, item.event)
+                            .chain(() -> removesModel(item.event)
+                                    ? endWatchersOf(session, item.event.modelUuid(), changes, effects)
+                                    : Uni.createFrom().voidItem())
                             .chain(() -> applier.apply(session, item.event))
                             .invoke(lifeCycleChanged -> {
                                 trackModels(knownModels, item.event);
@@ -258,6 +261,26 @@ public class ModelEventProcessor implements BatchProcessor {
                         })
                         .collect().last())
                 .replaceWithVoid();
+    }
+
+    private static boolean removesModel(ModelEvent event) {
+        return event.kind().name().equals("model") && event.action() == ModelEvent.Action.REMOVED;
+    }
+
+    /**
+     * Before a model goes (its watchers with it): the changes this poll collected for its watchers, then to each
+     * watcher its end.
+     */
+    private Uni<Void> endWatchersOf(Mutiny.Session session, String modelUuid, Map<String, Set<String>> changes,
+            Effects effects) {
+        List<Map.Entry<String, Set<String>>> pending = changes.entrySet().stream()
+                .filter(change -> change.getKey().startsWith(modelUuid + "\n")).toList();
+        return Multi.createFrom().iterable(pending)
+                .onItem().transformToUniAndConcatenate(change -> watchers.notify(session, effects, modelUuid,
+                        change.getKey().substring(modelUuid.length() + 1), change.getValue()))
+                .collect().last()
+                .invoke(() -> pending.forEach(change -> changes.remove(change.getKey())))
+                .chain(() -> watchers.endAllOf(session, effects, modelUuid));
     }
 
     /** Models are known from one query per poll, kept current as the poll's own model events are applied. */
