@@ -88,14 +88,24 @@ public final class EnvelopeCodec {
      * not a request {@link #decode} accepts. Equal for the same call re-sent with another request-id or timestamp.
      */
     public String callDigest(String model, byte[] value) {
-        String call;
         try {
-            RequestEnvelope request = decode(value);
-            call = "call\n" + request.type() + "\n" + request.version() + "\n" + request.request() + "\n"
-                    + request.id() + "\n" + mapper.writeValueAsString(sorted(request.params()));
-        } catch (RpcException | JsonProcessingException e) {
-            call = "bytes\n" + (value == null ? "null" : HexFormat.of().formatHex(value));
+            return callDigest(model, decode(value));
+        } catch (RpcException e) {
+            return digest(model, "bytes\n" + (value == null ? "null" : HexFormat.of().formatHex(value)));
         }
+    }
+
+    /** {@link #callDigest(String, byte[])} of a request already decoded. */
+    public String callDigest(String model, RequestEnvelope request) {
+        try {
+            return digest(model, "call\n" + request.type() + "\n" + request.version() + "\n" + request.request()
+                    + "\n" + request.id() + "\n" + mapper.writeValueAsString(sorted(request.params())));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise decoded params", e);
+        }
+    }
+
+    private static String digest(String model, String call) {
         return RequestSignatures.sha256Hex((model + "\n" + call).getBytes(StandardCharsets.UTF_8));
     }
 

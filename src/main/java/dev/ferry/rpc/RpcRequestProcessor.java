@@ -314,6 +314,7 @@ public class RpcRequestProcessor implements BatchProcessor {
             return;
         }
         item.requestId = request.requestId();
+        item.callDigest = codec.callDigest(item.record.key(), request);
         Caller caller = callers.classify(accepted.callerTag(), item.configuredIdentity);
         CallContext context = new CallContext(item.record.key(), caller, session, item.effects, now, request.id());
         try {
@@ -343,13 +344,14 @@ public class RpcRequestProcessor implements BatchProcessor {
     }
 
     /**
-     * Marks the calls whose answers are too large to publish and, if any, fails the attempt (rolling back the
-     * batch's database work) so that the next one answers them with an error instead.
+     * Marks the calls answered in this poll whose answers are too large to publish and, if any, fails the attempt
+     * (rolling back the batch's database work) so that the next one answers them with an error instead. Answers
+     * from the ledger are not judged: their calls were applied, and "nothing was changed" would be false.
      */
     private void refuseTooLarge(List<Item> items) {
         int count = 0;
         for (Item item : items) {
-            if (item.response != null && item.response.length > config.maxResponseBytes()) {
+            if (item.store && item.response.length > config.maxResponseBytes()) {
                 if (oversized.size() > 10_000) {
                     oversized.clear(); // never this many at once; bounded whatever happens
                 }

@@ -347,16 +347,11 @@ class ExactlyOnceRpcTest {
         ProducerRecord<String, byte[]> request = signed(UUID.randomUUID().toString(), System.currentTimeMillis(),
                 "{\"request-id\":9,\"type\":\"Provisioner\",\"version\":11,\"request\":\"SetPasswords\",\"params\":"
                         + "{\"changes\":[" + changes + "]}}");
-        ConsumerRecord<String, byte[]> consumed = new ConsumerRecord<>("juju.rpc.requests", 0, 0L, request.key(),
-                request.value());
-        request.headers().forEach(consumed.headers()::add);
-
         List<JsonNode> answers = new ArrayList<>();
         for (int attempt = 0; attempt < 2; attempt++) {
-            List<ProducerRecord<String, byte[]>> output = io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(
-                    () -> limited.process(List.of(consumed)).ifNoItem().after(WAIT).fail());
-            assertThat(output).singleElement().satisfies(r -> assertThat(r.topic()).isEqualTo("juju.rpc.responses"));
-            answers.add(JujuWorld.json(output.get(0).value()));
+            ProducerRecord<String, byte[]> output = process(limited, request);
+            assertThat(output.topic()).isEqualTo("juju.rpc.responses");
+            answers.add(JujuWorld.json(output.value()));
         }
 
         JsonNode answer = answers.get(0);
@@ -367,6 +362,29 @@ class ExactlyOnceRpcTest {
         FerryClient machine1 = world.client("machine-1", password);
         assertThat(world.call(machine1, "Life", Map.of("entities", List.of(Map.of("tag", "machine-1")))).errorCode())
                 .as("the password was not set").isEqualTo("unauthorized access");
+
+        // An answer stored before (under a larger limit) is given again, not judged: its call was applied.
+        String applied = UUID.randomUUID().toString();
+        String body = "\"type\":\"Provisioner\",\"version\":11,\"request\":\"SetPasswords\",\"params\":"
+                + "{\"changes\":[" + changes + "]}}";
+        JsonNode stored = JujuWorld.json(process(processor, signed(applied, System.currentTimeMillis(),
+                "{\"request-id\":1," + body)).value());
+        JsonNode again = JujuWorld.json(process(limited, signed(applied, System.currentTimeMillis() + 1,
+                "{\"request-id\":18446744073709551615," + body)).value());
+        assertThat(stored.path("response").path("results")).hasSize(61);
+        assertThat(again.path("request-id").asText()).isEqualTo("18446744073709551615");
+        assertThat(again.path("response")).isEqualTo(stored.path("response"));
+    }
+
+    private static ProducerRecord<String, byte[]> process(RpcRequestProcessor processor,
+            ProducerRecord<String, byte[]> request) throws Throwable {
+        ConsumerRecord<String, byte[]> consumed = new ConsumerRecord<>("juju.rpc.requests", 0, 0L, request.key(),
+                request.value());
+        request.headers().forEach(consumed.headers()::add);
+        List<ProducerRecord<String, byte[]>> output = io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(
+                () -> processor.process(List.of(consumed)).ifNoItem().after(WAIT).fail());
+        assertThat(output).singleElement();
+        return output.get(0);
     }
 
     private ProducerRecord<String, byte[]> signed(String correlation, long timestamp, String value) {
